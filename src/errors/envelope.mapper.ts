@@ -1,0 +1,116 @@
+/**
+ * Thrown value -> catalog entry, status and client-safe facts. Pure: no Nest
+ * instances are needed beyond `HttpException`'s shape, nothing is written.
+ */
+import { HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { DomainException } from './domain.exception.js';
+import { BuiltInErrors, type ErrorCatalog, type ErrorEntry } from './error-catalog.js';
+import type { MessageParams } from './i18n/locale.js';
+import type { FieldIssue } from './field-errors.js';
+import { ValidationFailedException } from './validation-failed.exception.js';
+
+/** What the renderer needs to know about one failure. */
+export interface MappedError {
+  readonly entry: ErrorEntry;
+  /** HTTP status to answer with (before the legacy 200 mode). */
+  readonly status: number;
+  readonly params: MessageParams | undefined;
+  /** Client-visible details, already safe. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** Field issues of a validation failure, and how many there were in all. */
+  readonly issues: readonly FieldIssue[] | undefined;
+  readonly issueCount: number;
+}
+
+
+const MAX_DETAIL_LENGTH = 500;
+const MAX_DETAIL_MESSAGES = 20;
+const ROUTE_NOT_FOUND = /^Cannot [A-Z]+ \//;
+
+/** Maps anything thrown while serving a request. Never throws. */
+export function mapException(exception: unknown, catalog: ErrorCatalog): MappedError {
+  if (exception instanceof DomainException) return mapDomain(exception, catalog);
+  if (exception instanceof HttpException) return mapHttp(exception, catalog);
+  const status = transportStatus(exception);
+  if (status !== undefined && status < 500) return plain(catalog.forStatus(status), status);
+  return plain(BuiltInErrors.INTERNAL_ERROR, 500);
+}
+
+function mapDomain(exception: DomainException, catalog: ErrorCatalog): MappedError {
+  const entry = exception.entry ?? catalog.get(exception.key);
+  if (!entry) return plain(BuiltInErrors.INTERNAL_ERROR, 500);
+  const validation = exception instanceof ValidationFailedException ? exception : undefined;
+  return {
+    entry,
+    status: validation?.status ?? entry.status,
+    params: exception.params,
+    details: exception.details,
+    issues: validation?.issues,
+    issueCount: validation?.issueCount ?? 0,
+  };
+}
+
+function mapHttp(exception: HttpException, catalog: ErrorCatalog): MappedError {
+  const status = exception.getStatus();
+  if (!Number.isInteger(status) || status < 400 || status > 599) {
+    return plain(BuiltInErrors.INTERNAL_ERROR, 500);
+  }
+  const cause = exception.cause;
+  if (status === 400 && isJsonParseError(cause)) return plain(BuiltInErrors.MALFORMED_JSON, 400);
+  const entry = catalog.forStatus(status);
+  // 5xx texts and texts written by body parsers or the framework stay in the log
+  if (status >= 500 || isTransportError(cause)) {
+    return plain(entry, status);
+  }
+  return { ...plain(entry, status), details: httpDetails(exception.getResponse(), status) };
+}
+
+function plain(entry: ErrorEntry, status: number): MappedError {
+  return { entry, status, params: undefined, details: undefined, issues: undefined, issueCount: 0 };
+}
+
+/**
+ * The app's own message of a 4xx HttpException (`new NotFoundException('No
+ * such order')`) goes to `details.message`; the default status text does not.
+ */
+function httpDetails(response: string | object, status: number): Record<string, unknown> | undefined {
+  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+  if (typeof message === 'string') {
+    // the router's own "Cannot GET /path?query" would echo the URL
+    const isDefault = !message || message === STATUS_CODES[status] || ROUTE_NOT_FOUND.test(message);
+    return isDefault ? undefined : { message: clip(message) };
+  }
+  if (Array.isArray(message)) {
+    const messages = message.filter((m): m is string => typeof m === 'string');
+    return messages.length > 0
+      ? { messages: messages.slice(0, MAX_DETAIL_MESSAGES).map(clip) }
+      : undefined;
+  }
+  return undefined;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH)}…` : text;
+}
+
+/** The 4xx/5xx status carried by a framework, body-parser or http-errors error. */
+function transportStatus(value: unknown): number | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const status = (value as { statusCode?: unknown; status?: unknown }).statusCode ?? (value as { status?: unknown }).status;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
+    ? status
+    : undefined;
+}
+
+/** An error a body parser, the router or the framework raised (its text may hold internals). */
+function isTransportError(cause: unknown): boolean {
+  return cause instanceof SyntaxError || cause instanceof URIError || transportStatus(cause) !== undefined;
+}
+
+/** body-parser's SyntaxError (Express), Fastify's JSON body errors. */
+function isJsonParseError(cause: unknown): boolean {
+  if (cause instanceof SyntaxError) return true;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+}

@@ -1,0 +1,139 @@
+/**
+ * Mapped error -> response status, headers and body, in the configured
+ * format. Pure: the one place an error body is built.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { MappedError } from './envelope.mapper.js';
+import type { ResolvedErrorsOptions } from './errors.options.js';
+import { renderFieldErrors, type FieldError } from './field-errors.js';
+import { formatMessage, pickMessage } from './i18n/locale.js';
+
+/** The default envelope. Optional members are `undefined` (left out of JSON). */
+export interface ErrorEnvelope {
+  code: number;
+  reason: string;
+  message: string;
+  details?: Readonly<Record<string, unknown>>;
+  errors?: FieldError[];
+  requestId: string;
+  timestamp: string;
+  path: string;
+}
+
+/** RFC 9457 problem details with the library's extension members. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: number;
+  reason: string;
+  details?: Readonly<Record<string, unknown>>;
+  errors?: FieldError[];
+  requestId: string;
+}
+
+/** Facts of the request an answer is for. */
+export interface RenderContext {
+  readonly locale: string;
+  readonly requestId: string;
+  readonly path: string;
+  /** Development option: the exception, for `details.exception` of a 500. */
+  readonly exception?: unknown;
+}
+
+/** A ready answer. */
+export interface RenderedError {
+  readonly status: number;
+  readonly contentType: string;
+  /** The locale of the texts, for `Content-Language`. */
+  readonly locale: string;
+  readonly body: ErrorEnvelope | ProblemDetails;
+}
+
+const MAX_PATH_LENGTH = 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Builds the answer to `error` for one request. */
+export function renderError(
+  error: MappedError,
+  context: RenderContext,
+  options: ResolvedErrorsOptions,
+): RenderedError {
+  const { entry } = error;
+  const texts = options.entryMessages[entry.reason] ?? entry.messages;
+  const template = pickMessage(texts, context.locale, options.defaultLocale) ?? entry.reason;
+  const message = formatMessage(template, error.params);
+  let details = error.details;
+  let errors: FieldError[] | undefined;
+  if (error.issues) {
+    const rendered = renderFieldErrors(error.issues, context.locale, options.defaultLocale, {
+      maxErrors: options.maxFieldErrors,
+      maxBytes: options.maxFieldErrorBytes,
+    }, options.constraintMessages);
+    errors = rendered.errors;
+    const omitted = error.issueCount - rendered.errors.length;
+    if (omitted > 0) details = { ...details, omittedErrors: omitted };
+  }
+  if (options.exposeInternalErrors && error.status >= 500 && context.exception !== undefined) {
+    details = { ...details, exception: describeForDevelopment(context.exception) };
+  }
+  const path = cleanPath(context.path);
+  if (options.format === 'problem') {
+    return {
+      status: error.status,
+      contentType: PROBLEM_TYPE,
+      locale: context.locale,
+      body: {
+        type: options.problemTypeBaseUri
+          ? options.problemTypeBaseUri + entry.reason.toLowerCase().replaceAll('_', '-')
+          : 'about:blank',
+        title: STATUS_CODES[error.status] ?? 'Error',
+        status: error.status,
+        detail: message,
+        instance: path,
+        code: entry.code,
+        reason: entry.reason,
+        details,
+        errors,
+        requestId: context.requestId,
+      },
+    };
+  }
+  const status = options.legacyHttp200 && !entry.builtIn && error.status < 500 ? 200 : error.status;
+  return {
+    status,
+    contentType: JSON_TYPE,
+    locale: context.locale,
+    body: {
+      code: entry.code,
+      reason: entry.reason,
+      message,
+      details,
+      errors,
+      requestId: context.requestId,
+      timestamp: new Date().toISOString(),
+      path,
+    },
+  };
+}
+
+/** The path of a request URL: no query string or fragment, bounded in length. */
+export function cleanPath(url: string | undefined): string {
+  if (!url) return '/';
+  let end = url.length;
+  const query = url.indexOf('?');
+  if (query !== -1) end = query;
+  const hash = url.indexOf('#');
+  if (hash !== -1 && hash < end) end = hash;
+  return url.slice(0, Math.min(end, MAX_PATH_LENGTH));
+}
+
+function describeForDevelopment(exception: unknown): Record<string, unknown> {
+  if (exception instanceof Error) {
+    return { name: exception.name, message: exception.message, stack: exception.stack?.split('\n') };
+  }
+  return { name: typeof exception, message: String(exception) };
+}

@@ -1,0 +1,98 @@
+import {
+  ConfigurableModuleBuilder,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type Provider,
+} from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
+import { EnvelopeValidationPipe } from './envelope-validation.pipe.js';
+import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
+import { resolveErrorsOptions, type ErrorsModuleOptions, type ResolvedErrorsOptions } from './errors.options.js';
+import { RequestIdMiddleware } from './request-id.middleware.js';
+import { SuccessEnvelopeInterceptor } from './success-envelope.interceptor.js';
+
+/**
+ * Options that change what the module installs. They sit next to the
+ * options (`forRoot({ ...options, successEnvelope: true })`) or next to
+ * `useFactory` in `forRootAsync`, never inside what a factory returns.
+ */
+export interface ErrorsModuleExtras {
+  /** Make the module's providers visible app-wide. @default true */
+  isGlobal: boolean;
+  /** Install {@link ErrorEnvelopeFilter} as a global filter. @default true */
+  filter: boolean;
+  /** Install {@link EnvelopeValidationPipe} as a global pipe. @default true */
+  validationPipe: boolean;
+  /** Install {@link SuccessEnvelopeInterceptor}: `{ code: 0, message, data }` answers. @default false */
+  successEnvelope: boolean;
+}
+
+const DEFAULT_EXTRAS: ErrorsModuleExtras = {
+  isGlobal: true,
+  filter: true,
+  validationPipe: true,
+  successEnvelope: false,
+};
+
+export const {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN: ERRORS_MODULE_OPTIONS,
+  OPTIONS_TYPE: ERRORS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: ERRORS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<ErrorsModuleOptions>({ moduleName: 'Errors' })
+  .setClassMethodName('forRoot')
+  .setExtras<ErrorsModuleExtras>(DEFAULT_EXTRAS, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+    providers: [...(definition.providers ?? []), ...enhancers(extras)],
+  }))
+  .build();
+
+function enhancers(extras: ErrorsModuleExtras): Provider[] {
+  const providers: Provider[] = [];
+  if (extras.filter) providers.push({ provide: APP_FILTER, useExisting: ErrorEnvelopeFilter });
+  if (extras.validationPipe) {
+    providers.push({
+      provide: APP_PIPE,
+      inject: [RESOLVED_ERRORS_OPTIONS],
+      useFactory: (options: ResolvedErrorsOptions) =>
+        new EnvelopeValidationPipe({ maxFieldErrors: options.maxFieldErrors, ...options.validation }),
+    });
+  }
+  if (extras.successEnvelope) providers.push({ provide: APP_INTERCEPTOR, useClass: SuccessEnvelopeInterceptor });
+  return providers;
+}
+
+/**
+ * Makes every failure of the app leave as one envelope: a global exception
+ * filter, a validation pipe and a request id, from one call.
+ *
+ * ```ts
+ * @Module({ imports: [ErrorsModule.forRoot({ errors: [AppErrors] })] })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  providers: [
+    {
+      provide: RESOLVED_ERRORS_OPTIONS,
+      inject: [ERRORS_MODULE_OPTIONS],
+      useFactory: (options: ErrorsModuleOptions) => resolveErrorsOptions(options),
+    },
+    ErrorEnvelopeFilter,
+    RequestIdMiddleware,
+  ],
+  exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter],
+})
+export class ErrorsModule extends ConfigurableModuleClass implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestIdMiddleware).forRoutes('*path');
+  }
+
+  static override forRoot(options: typeof ERRORS_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}

@@ -1,0 +1,151 @@
+import type { LogLevel, ValidationPipeOptions } from '@nestjs/common';
+import { ErrorCatalog, type ErrorDefinition, type ErrorEntries, type ErrorEntry } from './error-catalog.js';
+import { BUILT_IN_MESSAGES, CONSTRAINT_MESSAGES, SUCCESS_MESSAGES } from './i18n/messages.js';
+
+/** Envelope formats. */
+export type ErrorFormat = 'envelope' | 'problem';
+
+/** Options of `ErrorsModule.forRoot()` / the factory of `forRootAsync()`. */
+export interface ErrorsModuleOptions {
+  /**
+   * The app's error entries, from {@link defineErrors} (or single entries).
+   * A code or reason used twice fails at startup.
+   * @default []
+   */
+  errors?: ReadonlyArray<ErrorEntries<Record<string, ErrorDefinition>> | ErrorEntry>;
+  /**
+   * Locales negotiated from `Accept-Language`.
+   * @default ['zh-CN', 'en']
+   */
+  locales?: readonly string[];
+  /**
+   * Locale used when the caller names none of `locales`.
+   * @default 'zh-CN'
+   */
+  defaultLocale?: string;
+  /**
+   * Replaces or adds texts, by reason (`NOT_FOUND`), class-validator
+   * constraint (`minLength`) or `SUCCESS` (the success envelope), then by
+   * locale: `{ NOT_FOUND: { en: 'Nothing here' }, minLength: { en: 'too short (min {0})' } }`.
+   * @default {}
+   */
+  messages?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * `envelope` (`{code, reason, message, ...}`) or RFC 9457 `problem`
+   * (`application/problem+json`).
+   * @default 'envelope'
+   */
+  format?: ErrorFormat;
+  /**
+   * With `format: 'problem'`: `type` becomes this URI followed by the reason
+   * in kebab case (`https://errors.example.com/user-not-found`).
+   * @default undefined (`type` is `about:blank`)
+   */
+  problemTypeBaseUri?: string;
+  /**
+   * Legacy mode: the app's own (catalog) 4xx errors are answered with HTTP
+   * 200, the envelope's `code` telling what happened. Built-in errors and
+   * 5xx keep their status; ignored with `format: 'problem'`.
+   * @default false
+   */
+  legacyHttp200?: boolean;
+  /**
+   * Header the request id is read from and written to.
+   * @default 'X-Request-Id'
+   */
+  requestIdHeader?: string;
+  /**
+   * Reuse an inbound request id when it is a safe token (`[A-Za-z0-9._:-]`,
+   * at most 128 characters); otherwise a UUID is always made.
+   * @default true
+   */
+  trustRequestId?: boolean;
+  /**
+   * Level of the one log line of a 4xx answer; `false` logs none. 5xx are
+   * always logged at `error`, with stack and causes.
+   * @default 'warn'
+   */
+  clientErrorLogLevel?: Exclude<LogLevel, 'fatal'> | false;
+  /**
+   * Development only: 500 answers carry the exception's name, message and
+   * stack in `details.exception`. Never enable in production.
+   * @default false
+   */
+  exposeInternalErrors?: boolean;
+  /**
+   * Options of the validation pipe: every Nest `ValidationPipeOptions`
+   * field, over the safe defaults `whitelist`, `forbidNonWhitelisted`,
+   * `forbidUnknownValues` and `transform` (all `true`).
+   * @default {}
+   */
+  validation?: ValidationPipeOptions;
+  /**
+   * At most this many field errors in one answer (the rest are counted in
+   * `details.omittedErrors`).
+   * @default 50
+   */
+  maxFieldErrors?: number;
+  /**
+   * At most about this many bytes of field errors in one answer.
+   * @default 8192
+   */
+  maxFieldErrorBytes?: number;
+}
+
+/** Every option with its default applied, and the catalog built. */
+export interface ResolvedErrorsOptions
+  extends Required<Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages'>> {
+  readonly problemTypeBaseUri: string | undefined;
+  readonly catalog: ErrorCatalog;
+  /** Texts of catalog entries by reason, then locale, overrides applied. */
+  readonly entryMessages: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Texts of the success envelope's message, by locale. */
+  readonly successMessages: Readonly<Record<string, string>>;
+  /** Texts of validation constraints by name, then locale, overrides applied. */
+  readonly constraintMessages: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** The defaults, in one place. */
+export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
+  locales: Object.freeze(['zh-CN', 'en']),
+  defaultLocale: 'zh-CN',
+  format: 'envelope',
+  legacyHttp200: false,
+  requestIdHeader: 'X-Request-Id',
+  trustRequestId: true,
+  clientErrorLogLevel: 'warn',
+  exposeInternalErrors: false,
+  validation: Object.freeze({}),
+  maxFieldErrors: 50,
+  maxFieldErrorBytes: 8192,
+} satisfies Omit<ResolvedErrorsOptions, 'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri'>);
+
+/** Applies the defaults once and builds the catalog (throws on duplicates). */
+export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
+  const { errors = [], messages = {}, problemTypeBaseUri, ...rest } = options;
+  const resolved = { ...DEFAULT_ERRORS_OPTIONS, ...withoutUndefined(rest) };
+  if (!resolved.locales.includes(resolved.defaultLocale)) {
+    throw new Error(
+      `ErrorsModule: defaultLocale '${resolved.defaultLocale}' is not one of locales [${resolved.locales.join(', ')}].`,
+    );
+  }
+  if (resolved.format !== 'envelope' && resolved.format !== 'problem') {
+    throw new Error(`ErrorsModule: format must be 'envelope' or 'problem', not '${String(resolved.format)}'.`);
+  }
+  const catalog = new ErrorCatalog(errors);
+  const entryMessages: Record<string, Readonly<Record<string, string>>> = {};
+  for (const entry of catalog.entries()) {
+    entryMessages[entry.reason] = { ...entry.messages, ...messages[entry.reason] };
+  }
+  const constraintMessages: Record<string, Readonly<Record<string, string>>> = { ...CONSTRAINT_MESSAGES };
+  for (const [key, texts] of Object.entries(messages)) {
+    if (key === 'SUCCESS' || key in BUILT_IN_MESSAGES || catalog.get(key)) continue;
+    constraintMessages[key] = { ...constraintMessages[key], ...texts };
+  }
+  const successMessages = { ...SUCCESS_MESSAGES, ...messages['SUCCESS'] };
+  return { ...resolved, problemTypeBaseUri, catalog, entryMessages, constraintMessages, successMessages };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

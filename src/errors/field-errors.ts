@@ -1,0 +1,158 @@
+/**
+ * Validation errors -> field errors: pure functions, no Nest and no
+ * class-validator at run time. Paths are walked iteratively, so a deeply
+ * nested payload cannot overflow the stack.
+ */
+import type { ValidationError } from '@nestjs/common';
+import { CONSTRAINT_MESSAGES } from './i18n/messages.js';
+import { formatMessage, pickMessage } from './i18n/locale.js';
+
+/** One failed constraint of one field, before localization. */
+export interface FieldIssue {
+  /** Property names and array indexes from the root of the payload. */
+  readonly path: readonly (string | number)[];
+  /** class-validator constraint name (`minLength`, `whitelistValidation`, ...). */
+  readonly constraint: string;
+  /** The decorator's arguments (`@Length(3, 20)` -> `[3, 20]`), for `{0}`, `{1}`. */
+  readonly args: readonly unknown[];
+  /** The validator's own text, used when the DTO set `message` or no table has the constraint. */
+  readonly text: string;
+  /** True when the DTO set its own `message`: it wins over the tables. */
+  readonly custom: boolean;
+}
+
+/** A field error as sent in the envelope's `errors`. */
+export interface FieldError {
+  /** Display path: dots for objects, `[i]` for arrays (`items[0].qty`). */
+  readonly field: string;
+  /** RFC 6901 JSON Pointer of the field (`/items/0/qty`). */
+  readonly pointer: string;
+  readonly constraint: string;
+  /** Localized message; never holds the rejected value. */
+  readonly message: string;
+}
+
+/** What a constraint was declared with, found in the validator's metadata. */
+export interface ConstraintInfo {
+  readonly args: readonly unknown[];
+  readonly custom: boolean;
+}
+
+/** Finds the declaration of a constraint; `target` is the validated object. */
+export type ConstraintLookup = (
+  target: object | undefined,
+  property: string,
+  constraint: string,
+) => ConstraintInfo | undefined;
+
+const MAX_KEY_LENGTH = 100;
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Flattens class-validator errors into field issues, depth first, in the
+ * order they were found. Keeps at most `limit`; `total` counts them all.
+ */
+export function collectFieldIssues(
+  errors: readonly ValidationError[],
+  limit: number,
+  lookup: ConstraintLookup = () => undefined,
+): { issues: FieldIssue[]; total: number } {
+  const issues: FieldIssue[] = [];
+  let total = 0;
+  const stack: { error: ValidationError; parent: readonly (string | number)[] }[] = [];
+  for (let i = errors.length - 1; i >= 0; i--) stack.push({ error: errors[i]!, parent: NO_ARGS as [] });
+  while (stack.length > 0) {
+    const { error, parent } = stack.pop()!;
+    const path = [...parent, segment(error)];
+    const constraints = error.constraints;
+    if (constraints) {
+      for (const constraint of Object.keys(constraints)) {
+        total++;
+        if (issues.length >= limit) continue;
+        const info = lookup(error.target, error.property, constraint);
+        issues.push({
+          path,
+          constraint,
+          args: info?.args ?? NO_ARGS,
+          text: String(constraints[constraint]),
+          custom: info?.custom ?? false,
+        });
+      }
+    }
+    const children = error.children;
+    if (children) {
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ error: children[i]!, parent: path });
+    }
+  }
+  return { issues, total };
+}
+
+function segment(error: ValidationError): string | number {
+  const property = String(error.property).slice(0, MAX_KEY_LENGTH);
+  const isIndex = error.target === undefined ? /^(0|[1-9]\d{0,8})$/.test(property) : Array.isArray(error.target);
+  return isIndex && /^\d+$/.test(property) ? Number(property) : property;
+}
+
+/** `items[0].qty` */
+export function displayPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out;
+}
+
+/** RFC 6901 pointer: `/items/0/qty`, `~` and `/` escaped as `~0`, `~1`. */
+export function jsonPointer(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of path) out += '/' + String(part).replaceAll('~', '~0').replaceAll('/', '~1');
+  return out;
+}
+
+/** Limits on the field error list of one response. */
+export interface FieldErrorLimits {
+  /** At most this many field errors. */
+  readonly maxErrors: number;
+  /** At most about this many bytes of field error text. */
+  readonly maxBytes: number;
+}
+
+/**
+ * Localizes field issues into envelope field errors, within `limits`.
+ * Returns the errors kept and how many were left out.
+ */
+export function renderFieldErrors(
+  issues: readonly FieldIssue[],
+  locale: string,
+  fallbackLocale: string,
+  limits: FieldErrorLimits,
+  tables: Readonly<Record<string, Readonly<Record<string, string>>>> = CONSTRAINT_MESSAGES,
+): { errors: FieldError[]; omitted: number } {
+  const errors: FieldError[] = [];
+  let bytes = 0;
+  for (const issue of issues) {
+    if (errors.length >= limits.maxErrors) break;
+    const field = displayPath(issue.path);
+    const pointer = jsonPointer(issue.path);
+    const message = issueMessage(issue, locale, fallbackLocale, tables);
+    // field, pointer, constraint and message, with the JSON punctuation around them
+    const size = 48 + Buffer.byteLength(field) + Buffer.byteLength(pointer) + issue.constraint.length + Buffer.byteLength(message);
+    if (errors.length > 0 && bytes + size > limits.maxBytes) break;
+    bytes += size;
+    errors.push({ field, pointer, constraint: issue.constraint, message });
+  }
+  return { errors, omitted: issues.length - errors.length };
+}
+
+function issueMessage(
+  issue: FieldIssue,
+  locale: string,
+  fallbackLocale: string,
+  tables: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): string {
+  const table = issue.custom ? undefined : tables[issue.constraint];
+  if (!table) return issue.text;
+  const template = pickMessage(table, locale, fallbackLocale) ?? issue.text;
+  return issue.args.length === 0 ? template : formatMessage(template, { ...issue.args });
+}

@@ -1,0 +1,81 @@
+/** Locale negotiation and message formatting: pure functions, no Nest. */
+
+const MAX_HEADER_LENGTH = 512;
+const MAX_RANGES = 16;
+
+/**
+ * Picks the best of `locales` for an `Accept-Language` header (RFC 9110
+ * q-values). A range matches a locale exactly (case-insensitive), then by its
+ * primary language (`zh` and `zh-TW` pick `zh-CN`, `en-US` picks `en`).
+ * Falls back to `fallback`. Long or malformed headers cannot cost more than a
+ * bounded scan.
+ */
+export function negotiateLocale(
+  header: string | string[] | undefined,
+  locales: readonly string[],
+  fallback: string,
+): string {
+  if (Array.isArray(header)) header = header.join(',');
+  if (!header) return fallback;
+  const ranges: { tag: string; q: number; order: number }[] = [];
+  const parts = header.slice(0, MAX_HEADER_LENGTH).split(',', MAX_RANGES);
+  for (let order = 0; order < parts.length; order++) {
+    const [rawTag, ...params] = parts[order]!.split(';');
+    const tag = rawTag!.trim().toLowerCase();
+    if (!tag) continue;
+    let q = 1;
+    for (const param of params) {
+      const [key, value] = param.split('=');
+      if (key?.trim().toLowerCase() === 'q') {
+        const parsed = Number(value?.trim());
+        q = Number.isFinite(parsed) && parsed >= 0 && parsed <= 1 ? parsed : 0;
+      }
+    }
+    if (q > 0) ranges.push({ tag, q, order });
+  }
+  ranges.sort((a, b) => b.q - a.q || a.order - b.order);
+  for (const { tag } of ranges) {
+    if (tag === '*') return fallback;
+    const match = matchLocale(tag, locales);
+    if (match) return match;
+  }
+  return fallback;
+}
+
+function matchLocale(tag: string, locales: readonly string[]): string | undefined {
+  for (const locale of locales) if (locale.toLowerCase() === tag) return locale;
+  const primary = tag.split('-', 1)[0];
+  for (const locale of locales) {
+    if (locale.toLowerCase().split('-', 1)[0] === primary) return locale;
+  }
+  return undefined;
+}
+
+/** Values that may fill a `{name}` placeholder. */
+export type MessageParams = Readonly<Record<string, unknown>>;
+
+const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
+
+/** Fills `{name}` placeholders; unknown ones stay as written. */
+export function formatMessage(template: string, params: MessageParams | undefined): string {
+  if (!params || !template.includes('{')) return template;
+  return template.replace(PLACEHOLDER, (whole, name: string) =>
+    Object.hasOwn(params, name) ? paramText(params[name]) : whole,
+  );
+}
+
+function paramText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(paramText).join(', ');
+  if (value instanceof RegExp) return value.source;
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** The text of `messages` in `locale`, else in `fallback`, else any. */
+export function pickMessage(
+  messages: Readonly<Record<string, string>>,
+  locale: string,
+  fallback: string,
+): string | undefined {
+  return messages[locale] ?? messages[fallback] ?? Object.values(messages)[0];
+}

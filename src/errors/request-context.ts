@@ -1,0 +1,54 @@
+/**
+ * The request id and start time of a request, kept on the raw Node request
+ * so every adapter (Express `req`, Fastify `request.raw`) and every stage
+ * (middleware, filter) sees the same one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** What the library knows about the request being served. */
+export interface RequestContext {
+  /** The request id: the inbound one when it was safe, else a fresh UUID. */
+  readonly requestId: string;
+  /** `performance.now()` when the library first saw the request. */
+  readonly startedAt: number;
+}
+
+const CONTEXT = Symbol.for('nestjs-faultline.request-context');
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+type WithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
+
+/** True for an inbound id that may be reused as is. */
+export function isSafeRequestId(value: unknown): value is string {
+  return typeof value === 'string' && SAFE_ID.test(value);
+}
+
+/** The raw Node request behind an Express or Fastify request. */
+export function rawRequest(request: unknown): IncomingMessage {
+  const raw = (request as { raw?: unknown }).raw;
+  return (raw && typeof raw === 'object' ? raw : request) as IncomingMessage;
+}
+
+/**
+ * The context of `request`, made on first use: the id from `header` when it
+ * is trusted and safe, otherwise a new UUID.
+ */
+export function requestContext(request: unknown, header: string, trustInbound: boolean): RequestContext {
+  const raw = rawRequest(request) as WithContext;
+  let context = raw[CONTEXT];
+  if (!context) {
+    const inbound = trustInbound ? raw.headers?.[header.toLowerCase()] : undefined;
+    context = {
+      requestId: isSafeRequestId(inbound) ? inbound : randomUUID(),
+      startedAt: performance.now(),
+    };
+    raw[CONTEXT] = context;
+  }
+  return context;
+}
+
+/** The context of a request already seen, if any (no id is made). */
+export function findRequestContext(request: unknown): RequestContext | undefined {
+  return (rawRequest(request) as WithContext)[CONTEXT];
+}

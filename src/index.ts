@@ -1,0 +1,43 @@
+export { ErrorsModule, type ErrorsModuleExtras, ERRORS_MODULE_OPTIONS } from './errors/errors.module.js';
+export {
+  DEFAULT_ERRORS_OPTIONS,
+  resolveErrorsOptions,
+  type ErrorsModuleOptions,
+  type ResolvedErrorsOptions,
+  type ErrorFormat,
+} from './errors/errors.options.js';
+export { RESOLVED_ERRORS_OPTIONS } from './errors/errors.constants.js';
+export {
+  BuiltInErrors,
+  ErrorCatalog,
+  defineErrors,
+  type ErrorDefinition,
+  type ErrorEntry,
+  type ErrorEntries,
+  type LocalizedMessages,
+} from './errors/error-catalog.js';
+export { DomainException, isDomainException, type DomainExceptionOptions } from './errors/domain.exception.js';
+export { ValidationFailedException } from './errors/validation-failed.exception.js';
+export {
+  EnvelopeValidationPipe,
+  DEFAULT_VALIDATION_OPTIONS,
+  type EnvelopeValidationPipeOptions,
+} from './errors/envelope-validation.pipe.js';
+export { ErrorEnvelopeFilter } from './errors/error-envelope.filter.js';
+export { RequestIdMiddleware } from './errors/request-id.middleware.js';
+export {
+  SuccessEnvelopeInterceptor,
+  RawResponse,
+  type SuccessEnvelope,
+} from './errors/success-envelope.interceptor.js';
+export { mapException, type MappedError } from './errors/envelope.mapper.js';
+export {
+  renderError,
+  type ErrorEnvelope,
+  type ProblemDetails,
+  type RenderedError,
+  type RenderContext,
+} from './errors/envelope.renderer.js';
+export type { FieldError, FieldIssue } from './errors/field-errors.js';
+export { negotiateLocale, formatMessage, type MessageParams } from './errors/i18n/locale.js';
+export { isSafeRequestId, requestContext, type RequestContext } from './errors/request-context.js';
