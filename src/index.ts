@@ -16,7 +16,11 @@ export {
   type ErrorEntries,
   type LocalizedMessages,
 } from './errors/error-catalog.js';
-export { DomainException, isDomainException, type DomainExceptionOptions } from './errors/domain.exception.js';
+export {
+  DomainException,
+  isDomainException,
+  type DomainExceptionOptions,
+} from './errors/domain.exception.js';
 export { ValidationFailedException } from './errors/validation-failed.exception.js';
 export {
   EnvelopeValidationPipe,

@@ -1,4 +1,10 @@
-import { Injectable, Optional, ValidationPipe, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
+import {
+  Injectable,
+  Optional,
+  ValidationPipe,
+  type ValidationError,
+  type ValidationPipeOptions,
+} from '@nestjs/common';
 import { DEFAULT_ERRORS_OPTIONS } from './errors.options.js';
 import { collectFieldIssues, type ConstraintInfo } from './field-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
@@ -20,9 +26,20 @@ export const DEFAULT_VALIDATION_OPTIONS = Object.freeze({
   transform: true,
 } satisfies ValidationPipeOptions);
 
-type MetadataLike = { propertyName: string; name?: string; type: string; constraints?: unknown[]; message?: unknown };
+type MetadataLike = {
+  propertyName: string;
+  name?: string;
+  type: string;
+  constraints?: unknown[];
+  message?: unknown;
+};
 type MetadataStorageLike = {
-  getTargetValidationMetadatas(target: Function, schema: string, always: boolean, strict: boolean): MetadataLike[];
+  getTargetValidationMetadatas(
+    target: Function,
+    schema: string,
+    always: boolean,
+    strict: boolean,
+  ): MetadataLike[];
 };
 
 /**
@@ -50,19 +67,27 @@ export class EnvelopeValidationPipe extends ValidationPipe {
 
   override createExceptionFactory(): (errors?: ValidationError[]) => unknown {
     return async (errors: ValidationError[] = []) => {
-      if (this.isDetailedOutputDisabled) return new ValidationFailedException([], 0, this.errorHttpStatusCode);
+      if (this.isDetailedOutputDisabled)
+        return new ValidationFailedException([], 0, this.errorHttpStatusCode);
       this.metadataStorage ??= await loadMetadataStorage();
-      const { issues, total } = collectFieldIssues(errors, this.maxFieldErrors, (target, property, constraint) =>
-        this.findDeclaration(target, property, constraint),
+      const { issues, total } = collectFieldIssues(
+        errors,
+        this.maxFieldErrors,
+        (target, property, constraint) => this.findDeclaration(target, property, constraint),
       );
       return new ValidationFailedException(issues, total, this.errorHttpStatusCode);
     };
   }
 
   /** The arguments and own-message flag of a constraint, from class-validator's metadata. */
-  private findDeclaration(target: object | undefined, property: string, constraint: string): ConstraintInfo | undefined {
+  private findDeclaration(
+    target: object | undefined,
+    property: string,
+    constraint: string,
+  ): ConstraintInfo | undefined {
     const type = target?.constructor;
-    if (typeof type !== 'function' || type === Object || type === Array || !this.metadataStorage) return undefined;
+    if (typeof type !== 'function' || type === Object || type === Array || !this.metadataStorage)
+      return undefined;
     let declarations = this.declarations.get(type);
     if (!declarations) {
       declarations = new Map();

@@ -23,7 +23,6 @@ export interface MappedError {
   readonly issueCount: number;
 }
 
-
 const MAX_DETAIL_LENGTH = 500;
 const MAX_DETAIL_MESSAGES = 20;
 const ROUTE_NOT_FOUND = /^Cannot [A-Z]+ \//;
@@ -83,9 +82,7 @@ function httpDetails(response: string | object, status: number): Record<string, 
   }
   if (Array.isArray(message)) {
     const messages = message.filter((m): m is string => typeof m === 'string');
-    return messages.length > 0
-      ? { messages: messages.slice(0, MAX_DETAIL_MESSAGES).map(clip) }
-      : undefined;
+    return messages.length > 0 ? { messages: messages.slice(0, MAX_DETAIL_MESSAGES).map(clip) } : undefined;
   }
   return undefined;
 }
@@ -97,7 +94,9 @@ function clip(text: string): string {
 /** The 4xx/5xx status carried by a framework, body-parser or http-errors error. */
 function transportStatus(value: unknown): number | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const status = (value as { statusCode?: unknown; status?: unknown }).statusCode ?? (value as { status?: unknown }).status;
+  const status =
+    (value as { statusCode?: unknown; status?: unknown }).statusCode ??
+    (value as { status?: unknown }).status;
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
     ? status
     : undefined;

@@ -69,10 +69,16 @@ export function renderError(
   let details = error.details;
   let errors: FieldError[] | undefined;
   if (error.issues) {
-    const rendered = renderFieldErrors(error.issues, context.locale, options.defaultLocale, {
-      maxErrors: options.maxFieldErrors,
-      maxBytes: options.maxFieldErrorBytes,
-    }, options.constraintMessages);
+    const rendered = renderFieldErrors(
+      error.issues,
+      context.locale,
+      options.defaultLocale,
+      {
+        maxErrors: options.maxFieldErrors,
+        maxBytes: options.maxFieldErrorBytes,
+      },
+      options.constraintMessages,
+    );
     errors = rendered.errors;
     const omitted = error.issueCount - rendered.errors.length;
     if (omitted > 0) details = { ...details, omittedErrors: omitted };

@@ -95,9 +95,7 @@ export class ErrorCatalog {
 
   /** The entry of a reason or code, if the catalog holds it. */
   get(reasonOrCode: string | number): ErrorEntry | undefined {
-    return typeof reasonOrCode === 'number'
-      ? this.byCode.get(reasonOrCode)
-      : this.byReason.get(reasonOrCode);
+    return typeof reasonOrCode === 'number' ? this.byCode.get(reasonOrCode) : this.byReason.get(reasonOrCode);
   }
 
   /** All entries, built-in first. */
@@ -159,7 +157,10 @@ function validated(entry: ErrorEntry): ErrorEntry {
 
 function statusEntry(status: number): ErrorEntry {
   const text = STATUS_CODES[status] ?? 'Error';
-  const reason = text.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const reason = text
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   return Object.freeze({
     reason,
     code: status,

@@ -1,11 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  Inject,
-  Injectable,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
@@ -18,7 +11,14 @@ import { rawRequest, requestContext } from './request-context.js';
 import { BuiltInErrors } from './error-catalog.js';
 
 /** Headers that described a body that will not be sent. */
-const STALE_HEADERS = ['Content-Length', 'Content-Encoding', 'Content-Range', 'Content-Disposition', 'ETag', 'Last-Modified'];
+const STALE_HEADERS = [
+  'Content-Length',
+  'Content-Encoding',
+  'Content-Range',
+  'Content-Disposition',
+  'ETag',
+  'Last-Modified',
+];
 
 type ResponseLike = { removeHeader?(name: string): unknown; raw?: ServerResponse };
 
@@ -54,7 +54,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       rendered = renderError(
         mapped,
         {
-          locale: negotiateLocale(raw.headers?.['accept-language'], this.options.locales, this.options.defaultLocale),
+          locale: negotiateLocale(
+            raw.headers?.['accept-language'],
+            this.options.locales,
+            this.options.defaultLocale,
+          ),
           requestId: context.requestId,
           path,
           exception,
@@ -91,8 +95,19 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(response)) return;
     const entry = BuiltInErrors.INTERNAL_ERROR;
-    const fallback: MappedError = { entry, status: 500, params: undefined, details: undefined, issues: undefined, issueCount: 0 };
-    const rendered = renderError(fallback, { locale: this.options.defaultLocale, requestId, path }, this.options);
+    const fallback: MappedError = {
+      entry,
+      status: 500,
+      params: undefined,
+      details: undefined,
+      issues: undefined,
+      issueCount: 0,
+    };
+    const rendered = renderError(
+      fallback,
+      { locale: this.options.defaultLocale, requestId, path },
+      this.options,
+    );
     this.send(response, rendered, requestId);
   }
 

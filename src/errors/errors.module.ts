@@ -10,7 +10,11 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
 import { EnvelopeValidationPipe } from './envelope-validation.pipe.js';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
-import { resolveErrorsOptions, type ErrorsModuleOptions, type ResolvedErrorsOptions } from './errors.options.js';
+import {
+  resolveErrorsOptions,
+  type ErrorsModuleOptions,
+  type ResolvedErrorsOptions,
+} from './errors.options.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 import { SuccessEnvelopeInterceptor } from './success-envelope.interceptor.js';
 
@@ -62,7 +66,8 @@ function enhancers(extras: ErrorsModuleExtras): Provider[] {
         new EnvelopeValidationPipe({ maxFieldErrors: options.maxFieldErrors, ...options.validation }),
     });
   }
-  if (extras.successEnvelope) providers.push({ provide: APP_INTERCEPTOR, useClass: SuccessEnvelopeInterceptor });
+  if (extras.successEnvelope)
+    providers.push({ provide: APP_INTERCEPTOR, useClass: SuccessEnvelopeInterceptor });
   return providers;
 }
 

@@ -93,8 +93,9 @@ export interface ErrorsModuleOptions {
 }
 
 /** Every option with its default applied, and the catalog built. */
-export interface ResolvedErrorsOptions
-  extends Required<Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages'>> {
+export interface ResolvedErrorsOptions extends Required<
+  Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages'>
+> {
   readonly problemTypeBaseUri: string | undefined;
   readonly catalog: ErrorCatalog;
   /** Texts of catalog entries by reason, then locale, overrides applied. */
@@ -118,7 +119,10 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   validation: Object.freeze({}),
   maxFieldErrors: 50,
   maxFieldErrorBytes: 8192,
-} satisfies Omit<ResolvedErrorsOptions, 'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri'>);
+} satisfies Omit<
+  ResolvedErrorsOptions,
+  'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri'
+>);
 
 /** Applies the defaults once and builds the catalog (throws on duplicates). */
 export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
@@ -130,7 +134,9 @@ export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): Resolve
     );
   }
   if (resolved.format !== 'envelope' && resolved.format !== 'problem') {
-    throw new Error(`ErrorsModule: format must be 'envelope' or 'problem', not '${String(resolved.format)}'.`);
+    throw new Error(
+      `ErrorsModule: format must be 'envelope' or 'problem', not '${String(resolved.format)}'.`,
+    );
   }
   const catalog = new ErrorCatalog(errors);
   const entryMessages: Record<string, Readonly<Record<string, string>>> = {};

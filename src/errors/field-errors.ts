@@ -89,7 +89,8 @@ export function collectFieldIssues(
 
 function segment(error: ValidationError): string | number {
   const property = String(error.property).slice(0, MAX_KEY_LENGTH);
-  const isIndex = error.target === undefined ? /^(0|[1-9]\d{0,8})$/.test(property) : Array.isArray(error.target);
+  const isIndex =
+    error.target === undefined ? /^(0|[1-9]\d{0,8})$/.test(property) : Array.isArray(error.target);
   return isIndex && /^\d+$/.test(property) ? Number(property) : property;
 }
 
@@ -137,7 +138,12 @@ export function renderFieldErrors(
     const pointer = jsonPointer(issue.path);
     const message = issueMessage(issue, locale, fallbackLocale, tables);
     // field, pointer, constraint and message, with the JSON punctuation around them
-    const size = 48 + Buffer.byteLength(field) + Buffer.byteLength(pointer) + issue.constraint.length + Buffer.byteLength(message);
+    const size =
+      48 +
+      Buffer.byteLength(field) +
+      Buffer.byteLength(pointer) +
+      issue.constraint.length +
+      Buffer.byteLength(message);
     if (errors.length > 0 && bytes + size > limits.maxBytes) break;
     bytes += size;
     errors.push({ field, pointer, constraint: issue.constraint, message });

@@ -50,8 +50,13 @@ export class SuccessEnvelopeInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((data: unknown): unknown => {
         if (isRawBody(data)) return data;
-        const locale = negotiateLocale(raw.headers['accept-language'], this.options.locales, this.options.defaultLocale);
-        const message = pickMessage(this.options.successMessages, locale, this.options.defaultLocale) ?? 'success';
+        const locale = negotiateLocale(
+          raw.headers['accept-language'],
+          this.options.locales,
+          this.options.defaultLocale,
+        );
+        const message =
+          pickMessage(this.options.successMessages, locale, this.options.defaultLocale) ?? 'success';
         return { code: 0, message, data: data ?? null } satisfies SuccessEnvelope<unknown>;
       }),
     );

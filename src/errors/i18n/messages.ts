@@ -80,4 +80,3 @@ export const CONSTRAINT_MESSAGES: Readonly<Record<string, Table>> = Object.freez
   /** A constraint without a table entry. */
   default: texts('不合法', 'is invalid'),
 });
-
