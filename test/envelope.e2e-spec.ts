@@ -1,0 +1,225 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectEnvelope, stable } from './fixtures/envelope.js';
+import { ADAPTERS, createTestApp, type AdapterName } from './fixtures/test-app.js';
+
+const LEAKS = /hunter2|10\.0\.0\.7|db\.internal|password|stack|at \w+ \(|secret=|\.ts:\d+/i;
+
+describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) => {
+  let app: INestApplication;
+  const get = (path: string) => request(app.getHttpServer()).get(path).set('Accept-Language', 'en');
+
+  beforeAll(async () => {
+    app = await createTestApp(adapter);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('renders a domain exception with params, details and its catalog status', async () => {
+    const res = await request(app.getHttpServer()).get('/users/42?token=abc');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-language']).toBe('zh-CN');
+    expect(expectEnvelope(res.body)).toMatchObject({
+      code: 10001,
+      reason: 'USER_NOT_FOUND',
+      message: '用户 42 不存在',
+      details: { id: '42' },
+      path: '/users/42',
+    });
+  });
+
+  it('looks a domain exception up by reason, and answers an unknown one with a 500', async () => {
+    const known = await get('/domain/ORDER_LOCKED');
+    expect(known.status).toBe(409);
+    expect(known.body).toMatchObject({ code: 10002, reason: 'ORDER_LOCKED', message: 'The order is locked' });
+    const unknown = await get('/domain/NO_SUCH_REASON');
+    expect(unknown.status).toBe(500);
+    expect(unknown.body).toMatchObject({ code: 500, reason: 'INTERNAL_ERROR' });
+  });
+
+  it('keeps a 5xx domain exception and never sends its cause', async () => {
+    const res = await get('/ledger');
+    expect(res.status).toBe(503);
+    expect(expectEnvelope(res.body)).toMatchObject({ code: 10003, reason: 'LEDGER_BROKEN' });
+    expect(res.text).not.toContain('ledger db down');
+  });
+
+  it.each([
+    ['/http/not-found', 404, 'NOT_FOUND', { message: 'No such order' }],
+    ['/http/forbidden', 403, 'FORBIDDEN', undefined],
+    ['/http/list', 400, 'BAD_REQUEST', { messages: ['first problem', 'second problem'] }],
+    ['/http/teapot', 418, 'I_M_A_TEAPOT', { message: 'short and stout' }],
+    ['/http/internal', 500, 'INTERNAL_ERROR', undefined],
+    ['/http/object', 422, 'UNPROCESSABLE_ENTITY', undefined],
+    ['/int/abc', 400, 'BAD_REQUEST', { message: 'Validation failed (numeric string is expected)' }],
+  ])('maps the HttpException of %s to its status entry', async (path, status, reason, details) => {
+    const res = await get(path);
+    expect(res.status).toBe(status);
+    const body = expectEnvelope(res.body);
+    expect(body).toMatchObject({ code: status, reason });
+    expect(body['details']).toEqual(details);
+    expect(res.text).not.toMatch(LEAKS);
+  });
+
+  it.each([
+    ['/crash', 'Error with a cause'],
+    ['/throw/string', 'a thrown string'],
+    ['/throw/object', 'a thrown object'],
+    ['/throw/null', 'null'],
+    ['/throw/undefined', 'undefined'],
+    ['/throw/number', 'a number'],
+    ['/async-reject', 'an async rejection'],
+    ['/broken-guard', 'an Error in a guard'],
+  ])('answers %s (%s) with a generic 500', async (path) => {
+    const res = await get(path);
+    expect(res.status).toBe(500);
+    expect(expectEnvelope(res.body)).toMatchObject({
+      code: 500,
+      reason: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
+    expect(res.body.details).toBeUndefined();
+    expect(res.text).not.toMatch(LEAKS);
+    expect(res.text).not.toContain('plain string thrown');
+  });
+
+  it('renders errors thrown in guards, interceptors and middleware', async () => {
+    expect((await get('/guarded')).body).toMatchObject({ code: 401, reason: 'UNAUTHORIZED' });
+    expect((await get('/intercepted')).body).toMatchObject({ code: 10002, reason: 'ORDER_LOCKED' });
+    const middleware = await get('/middleware-fail');
+    expect(middleware.status).toBe(403);
+    expect(middleware.body).toMatchObject({ reason: 'FORBIDDEN', details: { message: 'middleware says no' } });
+  });
+
+  it('answers an unknown route with 404 and echoes neither the query string nor the router text', async () => {
+    const res = await get('/no/such/route?secret=s3cr3t#frag');
+    expect(res.status).toBe(404);
+    expect(expectEnvelope(res.body)).toMatchObject({ code: 404, reason: 'NOT_FOUND', path: '/no/such/route' });
+    expect(res.body.details).toBeUndefined();
+    expect(res.text).not.toContain('s3cr3t');
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON and no parser internals', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Content-Type', 'application/json')
+      .set('Accept-Language', 'en')
+      .send('{"name": "abc", oops}');
+    expect(res.status).toBe(400);
+    expect(expectEnvelope(res.body)).toMatchObject({
+      code: 40002,
+      reason: 'MALFORMED_JSON',
+      message: 'The request body is not valid JSON',
+    });
+    expect(res.body.details).toBeUndefined();
+    expect(res.text).not.toMatch(/Unexpected token|position|JSON\.parse|oops/);
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(300 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(expectEnvelope(res.body)).toMatchObject({ code: 413, reason: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('answers an unsupported media type with 415', async () => {
+    // The content type each adapter cannot parse: Fastify has no parser for
+    // text/xml; Express' JSON parser refuses a charset it cannot decode.
+    const contentType = adapter === 'fastify' ? 'text/xml' : 'application/json; charset=latin2';
+    const res = await request(app.getHttpServer()).post('/orders').set('Content-Type', contentType).send('{}');
+    expect(res.status).toBe(415);
+    expect(expectEnvelope(res.body)).toMatchObject({ code: 415, reason: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(res.text).not.toMatch(/latin2|FST_/i);
+  });
+
+  it('does not crash or write twice when a handler fails after the headers were sent', async () => {
+    const failed = await request(app.getHttpServer())
+      .get('/after-headers')
+      .then(
+        (res) => ({ status: res.status, text: res.text }),
+        (error: Error) => ({ status: 0, text: error.message }),
+      );
+    // The partial answer is cut off (the client sees a failure, not a short success)
+    expect(failed.text).not.toContain('INTERNAL_ERROR');
+    expect(failed.status).toBe(0);
+    const next = await get('/ok');
+    expect(next.status).toBe(200);
+  });
+
+  it('keeps CORS headers on error answers', async () => {
+    const corsApp = await createTestApp(adapter, undefined, {
+      configure: (nest) => nest.enableCors({ origin: 'https://app.example.com', exposedHeaders: ['X-Request-Id'] }),
+    });
+    try {
+      for (const path of ['/users/7', '/crash', '/nope']) {
+        const res = await request(corsApp.getHttpServer()).get(path).set('Origin', 'https://app.example.com');
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.headers['access-control-allow-origin']).toBe('https://app.example.com');
+        expect(res.headers['access-control-expose-headers']).toBe('X-Request-Id');
+      }
+    } finally {
+      await corsApp.close();
+    }
+  });
+
+  it('leaves successful answers alone', async () => {
+    const res = await get('/users/1');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: '1', name: 'Ada' });
+  });
+});
+
+describe('Express and Fastify answer with identical envelopes', () => {
+  const apps = {} as Record<AdapterName, INestApplication>;
+
+  beforeAll(async () => {
+    for (const adapter of ADAPTERS) apps[adapter] = await createTestApp(adapter);
+  });
+  afterAll(async () => {
+    for (const adapter of ADAPTERS) await apps[adapter].close();
+  });
+
+  const cases: [string, (server: INestApplication) => request.Test][] = [
+    ['domain', (a) => request(a.getHttpServer()).get('/users/9')],
+    ['http', (a) => request(a.getHttpServer()).get('/http/not-found')],
+    ['crash', (a) => request(a.getHttpServer()).get('/crash')],
+    ['guard', (a) => request(a.getHttpServer()).get('/guarded')],
+    ['middleware', (a) => request(a.getHttpServer()).get('/middleware-fail')],
+    ['not found', (a) => request(a.getHttpServer()).get('/nope?q=1')],
+    [
+      'malformed JSON',
+      (a) => request(a.getHttpServer()).post('/orders').set('Content-Type', 'application/json').send('{x'),
+    ],
+    [
+      'too large',
+      (a) =>
+        request(a.getHttpServer())
+          .post('/orders')
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify({ a: 'x'.repeat(200 * 1024) })),
+    ],
+    [
+      'validation',
+      (a) =>
+        request(a.getHttpServer())
+          .post('/orders')
+          .set('Accept-Language', 'en-US,en;q=0.9')
+          .send({ name: 'ab', items: [{ sku: 1, qty: 0 }], extra: true, address: { street: 'x' } }),
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, send) => {
+    const [express, fastify] = await Promise.all([send(apps.express), send(apps.fastify)]);
+    expect(fastify.status).toBe(express.status);
+    expect(stable(fastify.body)).toEqual(stable(express.body));
+    for (const header of ['content-type', 'content-language', 'cache-control']) {
+      expect(fastify.headers[header]).toBe(express.headers[header]);
+    }
+  });
+});
