@@ -28,6 +28,7 @@ export {
   type EnvelopeValidationPipeOptions,
 } from './errors/envelope-validation.pipe.js';
 export { ErrorEnvelopeFilter } from './errors/error-envelope.filter.js';
+export { envelopeFrameworkErrors } from './errors/fastify-framework-errors.js';
 export { RequestIdMiddleware } from './errors/request-id.middleware.js';
 export {
   SuccessEnvelopeInterceptor,

@@ -92,15 +92,30 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     expect((await get('/intercepted')).body).toMatchObject({ code: 10002, reason: 'ORDER_LOCKED' });
     const middleware = await get('/middleware-fail');
     expect(middleware.status).toBe(403);
-    expect(middleware.body).toMatchObject({ reason: 'FORBIDDEN', details: { message: 'middleware says no' } });
+    expect(middleware.body).toMatchObject({
+      reason: 'FORBIDDEN',
+      details: { message: 'middleware says no' },
+    });
   });
 
   it('answers an unknown route with 404 and echoes neither the query string nor the router text', async () => {
     const res = await get('/no/such/route?secret=s3cr3t#frag');
     expect(res.status).toBe(404);
-    expect(expectEnvelope(res.body)).toMatchObject({ code: 404, reason: 'NOT_FOUND', path: '/no/such/route' });
+    expect(expectEnvelope(res.body)).toMatchObject({
+      code: 404,
+      reason: 'NOT_FOUND',
+      path: '/no/such/route',
+    });
     expect(res.body.details).toBeUndefined();
     expect(res.text).not.toContain('s3cr3t');
+  });
+
+  it('answers a malformed URL with 400 and does not echo it', async () => {
+    const res = await get('/users/%E0%A4%A?x=%ZZ');
+    expect(res.status).toBe(400);
+    expect(expectEnvelope(res.body)).toMatchObject({ code: 400, reason: 'BAD_REQUEST', path: '/users/%E0%A4%A' });
+    expect(res.body.details).toBeUndefined();
+    expect(res.text).not.toMatch(/URI malformed|valid url component|FST_/);
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON and no parser internals', async () => {
@@ -132,7 +147,10 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     // The content type each adapter cannot parse: Fastify has no parser for
     // text/xml; Express' JSON parser refuses a charset it cannot decode.
     const contentType = adapter === 'fastify' ? 'text/xml' : 'application/json; charset=latin2';
-    const res = await request(app.getHttpServer()).post('/orders').set('Content-Type', contentType).send('{}');
+    const res = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Content-Type', contentType)
+      .send('{}');
     expect(res.status).toBe(415);
     expect(expectEnvelope(res.body)).toMatchObject({ code: 415, reason: 'UNSUPPORTED_MEDIA_TYPE' });
     expect(res.text).not.toMatch(/latin2|FST_/i);
@@ -152,9 +170,16 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     expect(next.status).toBe(200);
   });
 
+  it.runIf(adapter === 'fastify')('answers an over-long route parameter with 414 (Fastify router)', async () => {
+    const res = await get(`/users/${'a'.repeat(150)}`);
+    expect(res.status).toBe(414);
+    expect(expectEnvelope(res.body)).toMatchObject({ code: 414, reason: 'URI_TOO_LONG' });
+  });
+
   it('keeps CORS headers on error answers', async () => {
     const corsApp = await createTestApp(adapter, undefined, {
-      configure: (nest) => nest.enableCors({ origin: 'https://app.example.com', exposedHeaders: ['X-Request-Id'] }),
+      configure: (nest) =>
+        nest.enableCors({ origin: 'https://app.example.com', exposedHeaders: ['X-Request-Id'] }),
     });
     try {
       for (const path of ['/users/7', '/crash', '/nope']) {

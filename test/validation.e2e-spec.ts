@@ -11,7 +11,10 @@ const VALID = { name: 'Widget', email: 'a@example.com', items: [{ sku: 'W-1', qt
 describe.each(ADAPTERS)('validation failures (%s)', (adapter) => {
   let app: INestApplication;
   const post = (body: unknown, locale = 'zh-CN') =>
-    request(app.getHttpServer()).post('/orders').set('Accept-Language', locale).send(body as object);
+    request(app.getHttpServer())
+      .post('/orders')
+      .set('Accept-Language', locale)
+      .send(body as object);
 
   beforeAll(async () => {
     app = await createTestApp(adapter);
@@ -40,12 +43,20 @@ describe.each(ADAPTERS)('validation failures (%s)', (adapter) => {
       { field: 'name', pointer: '/name', constraint: 'isLength', message: '长度必须在 3 到 20 之间' },
       { field: 'items[1].qty', pointer: '/items/1/qty', constraint: 'min', message: '不能小于 1' },
       { field: 'items[2]', pointer: '/items/2', constraint: 'nestedValidation', message: '必须是对象或数组' },
-      { field: 'address.street', pointer: '/address/street', constraint: 'minLength', message: '长度不能少于 3' },
+      {
+        field: 'address.street',
+        pointer: '/address/street',
+        constraint: 'minLength',
+        message: '长度不能少于 3',
+      },
     ]);
   });
 
   it('localizes constraint messages with their parameters in English', async () => {
-    const res = await post({ ...VALID, name: 'x'.repeat(30), color: 'green', items: [{ sku: 'a', qty: 100 }] }, 'en');
+    const res = await post(
+      { ...VALID, name: 'x'.repeat(30), color: 'green', items: [{ sku: 'a', qty: 100 }] },
+      'en',
+    );
     expect(res.body.message).toBe('Validation failed');
     expect(res.body.errors).toEqual([
       {
@@ -75,7 +86,12 @@ describe.each(ADAPTERS)('validation failures (%s)', (adapter) => {
     const res = await post({ ...VALID, admin: true, items: [{ sku: 'a', qty: 1, price: 0 }] }, 'en');
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
-      { field: 'admin', pointer: '/admin', constraint: 'whitelistValidation', message: 'is not an allowed field' },
+      {
+        field: 'admin',
+        pointer: '/admin',
+        constraint: 'whitelistValidation',
+        message: 'is not an allowed field',
+      },
       {
         field: 'items[0].price',
         pointer: '/items/0/price',
@@ -114,11 +130,20 @@ describe.each(ADAPTERS)('validation failures (%s)', (adapter) => {
   it('never echoes a rejected value', async () => {
     const secret = 'sk_live_ECHO_ME_NOT';
     const res = await post(
-      { name: secret.repeat(3), email: secret, color: secret, items: [{ sku: 1, qty: secret }], [secret]: secret },
+      {
+        name: secret.repeat(3),
+        email: secret,
+        color: secret,
+        items: [{ sku: 1, qty: secret }],
+        [secret]: secret,
+      },
       'en',
     );
     expect(res.status).toBe(400);
-    const values = (res.body.errors as Record<string, string>[]).map((error) => [error.message, error.constraint]);
+    const values = (res.body.errors as Record<string, string>[]).map((error) => [
+      error.message,
+      error.constraint,
+    ]);
     expect(JSON.stringify(values)).not.toContain(secret);
     expect(JSON.stringify(res.body.details ?? {})).not.toContain(secret);
   });
@@ -160,7 +185,9 @@ describe.each(ADAPTERS)('validation options (%s)', (adapter) => {
     );
     try {
       const items = Array.from({ length: 100 }, () => ({ sku: 5, qty: 0 }));
-      const res = await request(app.getHttpServer()).post('/orders').send({ ...VALID, items });
+      const res = await request(app.getHttpServer())
+        .post('/orders')
+        .send({ ...VALID, items });
       expect(res.status).toBe(422);
       expect(res.body.reason).toBe('VALIDATION_FAILED');
       expect(res.body.errors.length).toBeGreaterThan(3);
@@ -172,7 +199,10 @@ describe.each(ADAPTERS)('validation options (%s)', (adapter) => {
   });
 
   it('can be switched off in favour of an own pipe', async () => {
-    const app = await createTestApp(adapter, ErrorsModule.forRoot({ errors: [AppErrors], validationPipe: false }));
+    const app = await createTestApp(
+      adapter,
+      ErrorsModule.forRoot({ errors: [AppErrors], validationPipe: false }),
+    );
     try {
       const res = await request(app.getHttpServer()).post('/orders').send({ name: 1 });
       // No pipe: the handler sees the raw body and fails on it, which is a 500

@@ -1,4 +1,12 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
@@ -9,6 +17,7 @@ import { renderError, cleanPath, type RenderedError } from './envelope.renderer.
 import { negotiateLocale } from './i18n/locale.js';
 import { rawRequest, requestContext } from './request-context.js';
 import { BuiltInErrors } from './error-catalog.js';
+import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
 
 /** Headers that described a body that will not be sent. */
 const STALE_HEADERS = [
@@ -32,13 +41,18 @@ type ResponseLike = { removeHeader?(name: string): unknown; raw?: ServerResponse
  */
 @Catch()
 @Injectable()
-export class ErrorEnvelopeFilter implements ExceptionFilter {
+export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
   protected readonly logger = new Logger('ErrorEnvelope');
 
   constructor(
     @Inject(RESOLVED_ERRORS_OPTIONS) protected readonly options: ResolvedErrorsOptions,
     protected readonly adapterHost: HttpAdapterHost,
   ) {}
+
+  /** On Fastify, lets `envelopeFrameworkErrors` reach this filter. */
+  onModuleInit(): void {
+    registerFrameworkErrorHandler(this.adapterHost.httpAdapter?.getInstance(), this);
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
