@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectEnvelope, UUID } from './fixtures/envelope.js';

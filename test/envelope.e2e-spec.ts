@@ -113,7 +113,11 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
   it('answers a malformed URL with 400 and does not echo it', async () => {
     const res = await get('/users/%E0%A4%A?x=%ZZ');
     expect(res.status).toBe(400);
-    expect(expectEnvelope(res.body)).toMatchObject({ code: 400, reason: 'BAD_REQUEST', path: '/users/%E0%A4%A' });
+    expect(expectEnvelope(res.body)).toMatchObject({
+      code: 400,
+      reason: 'BAD_REQUEST',
+      path: '/users/%E0%A4%A',
+    });
     expect(res.body.details).toBeUndefined();
     expect(res.text).not.toMatch(/URI malformed|valid url component|FST_/);
   });
@@ -170,11 +174,14 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     expect(next.status).toBe(200);
   });
 
-  it.runIf(adapter === 'fastify')('answers an over-long route parameter with 414 (Fastify router)', async () => {
-    const res = await get(`/users/${'a'.repeat(150)}`);
-    expect(res.status).toBe(414);
-    expect(expectEnvelope(res.body)).toMatchObject({ code: 414, reason: 'URI_TOO_LONG' });
-  });
+  it.runIf(adapter === 'fastify')(
+    'answers an over-long route parameter with 414 (Fastify router)',
+    async () => {
+      const res = await get(`/users/${'a'.repeat(150)}`);
+      expect(res.status).toBe(414);
+      expect(expectEnvelope(res.body)).toMatchObject({ code: 414, reason: 'URI_TOO_LONG' });
+    },
+  );
 
   it('keeps CORS headers on error answers', async () => {
     const corsApp = await createTestApp(adapter, undefined, {

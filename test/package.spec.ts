@@ -14,7 +14,10 @@ describe('the published package', () => {
   beforeAll(() => {
     consumer = mkdtempSync(join(tmpdir(), 'faultline-consumer-'));
     const [packed] = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', consumer], { cwd: root, encoding: 'utf8' }),
+      execFileSync('npm', ['pack', '--json', '--pack-destination', consumer], {
+        cwd: root,
+        encoding: 'utf8',
+      }),
     ) as { filename: string; files: { path: string }[] }[];
     files = packed!.files.map((file) => file.path);
     const modules = join(consumer, 'node_modules');
@@ -36,7 +39,8 @@ describe('the published package', () => {
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     const unexpected = files.filter(
-      (file) => !/^dist\/.+\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'LICENSE'].includes(file),
+      (file) =>
+        !/^dist\/.+\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'LICENSE'].includes(file),
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((file) => /\.spec\.|sample|test\//.test(file))).toEqual([]);
@@ -55,7 +59,8 @@ catch (error) { console.log(error.code); }`,
     const [exportsLine, deep] = execFileSync('node', ['consumer.mjs'], { cwd: consumer, encoding: 'utf8' })
       .trim()
       .split('\n');
-    for (const [, type] of JSON.parse(exportsLine!) as [string, string][]) expect(type).toMatch(/function|object/);
+    for (const [, type] of JSON.parse(exportsLine!) as [string, string][])
+      expect(type).toMatch(/function|object/);
     expect(deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 

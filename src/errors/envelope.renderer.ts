@@ -68,7 +68,7 @@ export function renderError(
   const message = formatMessage(template, error.params);
   let details = error.details;
   let errors: FieldError[] | undefined;
-  if (error.issues) {
+  if (error.issues && error.issues.length > 0) {
     const rendered = renderFieldErrors(
       error.issues,
       context.locale,
