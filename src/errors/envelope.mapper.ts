@@ -74,10 +74,17 @@ function plain(entry: ErrorEntry, status: number): MappedError {
  * such order')`) goes to `details.message`; the default status text does not.
  */
 function httpDetails(response: string | object, status: number): Record<string, unknown> | undefined {
-  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+  const body =
+    typeof response === 'string' ? undefined : (response as { message?: unknown; error?: unknown });
+  const message = body ? body.message : response;
   if (typeof message === 'string') {
+    // Nest's body of an exception made without a message is just { message, statusCode };
     // the router's own "Cannot GET /path?query" would echo the URL
-    const isDefault = !message || message === STATUS_CODES[status] || ROUTE_NOT_FOUND.test(message);
+    const isDefault =
+      !message ||
+      (body !== undefined && Object.keys(body).length === 2 && 'statusCode' in body) ||
+      message.toLowerCase() === STATUS_CODES[status]?.toLowerCase() ||
+      ROUTE_NOT_FOUND.test(message);
     return isDefault ? undefined : { message: clip(message) };
   }
   if (Array.isArray(message)) {
@@ -93,10 +100,11 @@ function clip(text: string): string {
 
 /** The 4xx/5xx status carried by a framework, body-parser or http-errors error. */
 function transportStatus(value: unknown): number | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const status =
-    (value as { statusCode?: unknown; status?: unknown }).statusCode ??
-    (value as { status?: unknown }).status;
+  // not `status`: an outbound client's error (axios) carries the upstream's status there
+  if (!value || typeof value !== 'object' || (value as { isAxiosError?: unknown }).isAxiosError === true) {
+    return undefined;
+  }
+  const status = (value as { statusCode?: unknown }).statusCode;
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
     ? status
     : undefined;

@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { MappedError } from './envelope.mapper.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
 import { renderFieldErrors, type FieldError } from './field-errors.js';
-import { formatMessage, pickMessage } from './i18n/locale.js';
+import { formatMessage, pickLocale } from './i18n/locale.js';
 
 /** The default envelope. Optional members are `undefined` (left out of JSON). */
 export interface ErrorEnvelope {
@@ -64,14 +64,14 @@ export function renderError(
 ): RenderedError {
   const { entry } = error;
   const texts = options.entryMessages[entry.reason] ?? entry.messages;
-  const template = pickMessage(texts, context.locale, options.defaultLocale) ?? entry.reason;
-  const message = formatMessage(template, error.params);
+  const locale = pickLocale(texts, context.locale, options.defaultLocale) ?? context.locale;
+  const message = formatMessage(texts[locale] ?? entry.reason, error.params);
   let details = error.details;
   let errors: FieldError[] | undefined;
-  if (error.issues && error.issues.length > 0) {
+  if (error.issues && error.issueCount > 0) {
     const rendered = renderFieldErrors(
       error.issues,
-      context.locale,
+      locale,
       options.defaultLocale,
       {
         maxErrors: options.maxFieldErrors,
@@ -91,7 +91,7 @@ export function renderError(
     return {
       status: error.status,
       contentType: PROBLEM_TYPE,
-      locale: context.locale,
+      locale,
       body: {
         type: options.problemTypeBaseUri
           ? options.problemTypeBaseUri + entry.reason.toLowerCase().replaceAll('_', '-')
@@ -112,7 +112,7 @@ export function renderError(
   return {
     status,
     contentType: JSON_TYPE,
-    locale: context.locale,
+    locale,
     body: {
       code: entry.code,
       reason: entry.reason,

@@ -145,10 +145,15 @@ function validated(entry: ErrorEntry): ErrorEntry {
   const problems: string[] = [];
   if (!/^[A-Z][A-Z0-9_]*$/.test(entry.reason)) problems.push('reason must be UPPER_SNAKE_CASE');
   if (!Number.isSafeInteger(entry.code) || entry.code <= 0) problems.push('code must be a positive integer');
+  else if (entry.code >= 100 && entry.code <= 599) {
+    problems.push('codes 100-599 are the HTTP statuses of the built-in entries');
+  }
   if (!Number.isInteger(entry.status) || entry.status < 100 || entry.status > 599) {
     problems.push('status must be an HTTP status');
   }
-  if (!entry.messages || Object.keys(entry.messages).length === 0) problems.push('messages are missing');
+  const texts = entry.messages ? Object.values(entry.messages) : [];
+  if (texts.length === 0) problems.push('messages are missing');
+  else if (texts.some((text) => typeof text !== 'string')) problems.push('messages must be strings');
   if (problems.length > 0) {
     throw new Error(`Error catalog: ${entry.reason} (code ${entry.code}): ${problems.join('; ')}.`);
   }

@@ -41,7 +41,8 @@ export function describeThrown(value: unknown): string {
   if (value instanceof Error) return value.stack ?? `${value.name}: ${value.message}`;
   let text: string;
   try {
-    text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    // JSON.stringify gives undefined for a toJSON() that returns nothing
+    text = (typeof value === 'object' && value !== null ? JSON.stringify(value) : undefined) ?? String(value);
   } catch {
     text = Object.prototype.toString.call(value);
   }

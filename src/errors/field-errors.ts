@@ -47,6 +47,7 @@ export type ConstraintLookup = (
 
 const MAX_KEY_LENGTH = 100;
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
+const ARG_PLACEHOLDER = /\{\d+\}/;
 
 /**
  * Flattens class-validator errors into field issues, depth first, in the
@@ -134,19 +135,17 @@ export function renderFieldErrors(
   let bytes = 0;
   for (const issue of issues) {
     if (errors.length >= limits.maxErrors) break;
-    const field = displayPath(issue.path);
-    const pointer = jsonPointer(issue.path);
-    const message = issueMessage(issue, locale, fallbackLocale, tables);
-    // field, pointer, constraint and message, with the JSON punctuation around them
-    const size =
-      48 +
-      Buffer.byteLength(field) +
-      Buffer.byteLength(pointer) +
-      issue.constraint.length +
-      Buffer.byteLength(message);
-    if (errors.length > 0 && bytes + size > limits.maxBytes) break;
+    const error: FieldError = {
+      field: displayPath(issue.path),
+      pointer: jsonPointer(issue.path),
+      constraint: issue.constraint,
+      message: issueMessage(issue, locale, fallbackLocale, tables),
+    };
+    // as sent: the JSON text and the comma after it
+    const size = Buffer.byteLength(JSON.stringify(error)) + 1;
+    if (bytes + size > limits.maxBytes) break;
     bytes += size;
-    errors.push({ field, pointer, constraint: issue.constraint, message });
+    errors.push(error);
   }
   return { errors, omitted: issues.length - errors.length };
 }
@@ -160,5 +159,7 @@ function issueMessage(
   const table = issue.custom ? undefined : tables[issue.constraint];
   if (!table) return issue.text;
   const template = pickMessage(table, locale, fallbackLocale) ?? issue.text;
-  return issue.args.length === 0 ? template : formatMessage(template, { ...issue.args });
+  if (issue.args.length > 0) return formatMessage(template, { ...issue.args });
+  // arguments unknown (no declaration found): a template that needs them cannot be filled
+  return ARG_PLACEHOLDER.test(template) ? issue.text : template;
 }

@@ -77,5 +77,18 @@ export function pickMessage(
   locale: string,
   fallback: string,
 ): string | undefined {
-  return messages[locale] ?? messages[fallback] ?? Object.values(messages)[0];
+  const picked = pickLocale(messages, locale, fallback);
+  return picked === undefined ? undefined : messages[picked];
+}
+
+/** Which locale {@link pickMessage} takes the text from. */
+export function pickLocale(
+  messages: Readonly<Record<string, string>>,
+  locale: string,
+  fallback: string,
+): string | undefined {
+  if (messages[locale] !== undefined) return locale;
+  if (messages[fallback] !== undefined) return fallback;
+  for (const key in messages) return key;
+  return undefined;
 }

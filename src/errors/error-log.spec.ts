@@ -1,0 +1,135 @@
+import { describe, it, expect } from 'vitest';
+import { describeThrown, failureLine, stackWithCauses } from './error-log.js';
+
+const FACTS = {
+  method: 'GET',
+  path: '/users/42',
+  status: 404,
+  code: 10001,
+  reason: 'USER_NOT_FOUND',
+  requestId: 'abc-123',
+  durationMs: 3.14159,
+};
+
+function count(text: string, part: string): number {
+  return text.split(part).length - 1;
+}
+
+describe('failureLine', () => {
+  it('writes one line with method, path, status, reason, code, request id and duration', () => {
+    expect(failureLine(FACTS)).toBe('GET /users/42 404 USER_NOT_FOUND(10001) requestId=abc-123 3.1ms');
+  });
+
+  it('writes the duration with one decimal', () => {
+    expect(failureLine({ ...FACTS, durationMs: 0 })).toMatch(/ 0\.0ms$/);
+    expect(failureLine({ ...FACTS, durationMs: 1234.56 })).toMatch(/ 1234\.6ms$/);
+  });
+});
+
+describe('stackWithCauses', () => {
+  it('is the stack of an error without a cause', () => {
+    const error = new Error('top');
+    expect(stackWithCauses(error)).toBe(error.stack);
+  });
+
+  it('follows the cause chain in order', () => {
+    const root = new TypeError('root cause');
+    const middle = new Error('middle', { cause: root });
+    const top = new Error('top', { cause: middle });
+    const text = stackWithCauses(top);
+    expect(text).toBe([top.stack, `Caused by: ${middle.stack}`, `Caused by: ${root.stack}`].join('\n'));
+  });
+
+  it('describes a non-Error cause and stops there', () => {
+    const text = stackWithCauses(new Error('top', { cause: { code: 'ECONNRESET' } }));
+    expect(text.endsWith('\nCaused by: Non-error thrown (object): {"code":"ECONNRESET"}')).toBe(true);
+    expect(stackWithCauses(new Error('x', { cause: null }))).toMatch(
+      /\nCaused by: Non-error thrown \(null\): null$/,
+    );
+  });
+
+  it('describes a non-Error value', () => {
+    expect(stackWithCauses('boom')).toBe('Non-error thrown (string): boom');
+  });
+
+  it('stops at a cycle', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    const text = stackWithCauses(a);
+    expect(count(text, 'Caused by: ')).toBe(1);
+    expect(text).toContain('Error: b');
+
+    const self = new Error('self');
+    (self as { cause?: unknown }).cause = self;
+    expect(stackWithCauses(self)).toBe(self.stack);
+  });
+
+  it('follows at most five causes', () => {
+    let error = new Error('level-19');
+    for (let level = 18; level >= 0; level--) error = new Error(`level-${level}`, { cause: error });
+    const text = stackWithCauses(error);
+    expect(count(text, 'Caused by: ')).toBe(5);
+    expect(text).toContain('Error: level-5');
+    expect(text).not.toContain('level-6');
+  });
+});
+
+describe('describeThrown', () => {
+  it('is the stack of an Error', () => {
+    const error = new RangeError('out of range');
+    expect(describeThrown(error)).toBe(error.stack);
+  });
+
+  it('is name and message of an Error without a stack', () => {
+    const error = new RangeError('out of range');
+    Object.defineProperty(error, 'stack', { value: undefined });
+    expect(describeThrown(error)).toBe('RangeError: out of range');
+  });
+
+  it.each([
+    ['boom', 'Non-error thrown (string): boom'],
+    [42, 'Non-error thrown (number): 42'],
+    [10n, 'Non-error thrown (bigint): 10'],
+    [true, 'Non-error thrown (boolean): true'],
+    [null, 'Non-error thrown (null): null'],
+    [undefined, 'Non-error thrown (undefined): undefined'],
+    [Symbol('s'), 'Non-error thrown (symbol): Symbol(s)'],
+    [{ code: 'E1', n: 1 }, 'Non-error thrown (object): {"code":"E1","n":1}'],
+    [[1, 'a'], 'Non-error thrown (object): [1,"a"]'],
+  ])('describes %s', (value, text) => {
+    expect(describeThrown(value)).toBe(text);
+  });
+
+  it('describes circular objects without throwing', () => {
+    const circular: Record<string, unknown> = { name: 'loop' };
+    circular['self'] = circular;
+    expect(describeThrown(circular)).toBe('Non-error thrown (object): [object Object]');
+    const list: unknown[] = [];
+    list.push(list);
+    expect(describeThrown(list)).toBe('Non-error thrown (object): [object Array]');
+  });
+
+  it('describes objects JSON cannot write without throwing', () => {
+    expect(describeThrown({ big: 1n })).toBe('Non-error thrown (object): [object Object]');
+    const hostile = {
+      get boom(): never {
+        throw new Error('getter');
+      },
+    };
+    expect(describeThrown(hostile)).toBe('Non-error thrown (object): [object Object]');
+  });
+
+  // Bug: JSON.stringify returns undefined here, and `text.length` throws a TypeError.
+  it('describes an object whose toJSON returns undefined without throwing', () => {
+    expect(describeThrown({ toJSON: () => undefined })).toBe('Non-error thrown (object): [object Object]');
+  });
+
+  it('bounds the length of the description', () => {
+    const prefix = 'Non-error thrown (string): ';
+    expect(describeThrown('x'.repeat(10_000))).toBe(prefix + 'x'.repeat(500) + '…');
+    expect(describeThrown('x'.repeat(500))).toBe(prefix + 'x'.repeat(500));
+    const big = describeThrown({ data: 'y'.repeat(100_000) });
+    expect(big.length).toBe('Non-error thrown (object): '.length + 501);
+  });
+});
