@@ -127,6 +127,20 @@ describe.each(ADAPTERS)('validation failures (%s)', (adapter) => {
     }
   });
 
+  it('fills constraint parameters when the body is an array', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Content-Type', 'application/json')
+      .send('[]');
+    expect(res.status).toBe(400);
+    const messages = (res.body.errors as { field: string; message: string }[]).map(
+      (e) => `${e.field}: ${e.message}`,
+    );
+    expect(messages).toContain('name: 长度必须在 3 到 20 之间');
+    expect(messages).toContain('items: 至少需要 1 项');
+    expect(JSON.stringify(res.body)).not.toMatch(/\{\d\}/);
+  });
+
   it('never echoes a rejected value', async () => {
     const secret = 'sk_live_ECHO_ME_NOT';
     const res = await post(

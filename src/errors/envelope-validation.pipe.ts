@@ -5,6 +5,7 @@ import {
   type ValidationError,
   type ValidationPipeOptions,
 } from '@nestjs/common';
+import type { ValidatorOptions } from '@nestjs/common/interfaces/external/validator-options.interface.js';
 import { DEFAULT_ERRORS_OPTIONS } from './errors.options.js';
 import { collectFieldIssues, type ConstraintInfo } from './field-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
@@ -52,6 +53,8 @@ type MetadataStorageLike = {
 export class EnvelopeValidationPipe extends ValidationPipe {
   private readonly maxFieldErrors: number;
   private readonly declarations = new WeakMap<Function, Map<string, ConstraintInfo>>();
+  /** The DTO class of each top-level error, kept before Nest removes its stand-in constructor. */
+  private readonly owners = new WeakMap<ValidationError, Function>();
   private metadataStorage: MetadataStorageLike | undefined;
 
   constructor(@Optional() options: EnvelopeValidationPipeOptions = {}) {
@@ -70,22 +73,34 @@ export class EnvelopeValidationPipe extends ValidationPipe {
       if (this.isDetailedOutputDisabled)
         return new ValidationFailedException([], 0, this.errorHttpStatusCode);
       this.metadataStorage ??= await loadMetadataStorage();
-      const { issues, total } = collectFieldIssues(
-        errors,
-        this.maxFieldErrors,
-        (target, property, constraint) => this.findDeclaration(target, property, constraint),
+      const { issues, total } = collectFieldIssues(errors, this.maxFieldErrors, (error, constraint) =>
+        this.findDeclaration(this.owners.get(error) ?? error.target?.constructor, error.property, constraint),
       );
       return new ValidationFailedException(issues, total, this.errorHttpStatusCode);
     };
   }
 
+  /**
+   * Remembers the DTO class of the top-level errors: a body that is an array
+   * is validated with the class as its own `constructor`, which Nest removes
+   * again before the exception factory runs.
+   */
+  protected override async validate(
+    object: object,
+    validatorOptions?: ValidatorOptions,
+  ): Promise<ValidationError[]> {
+    const errors = await super.validate(object, validatorOptions);
+    const type = object.constructor;
+    if (typeof type === 'function') for (const error of errors) this.owners.set(error, type);
+    return errors;
+  }
+
   /** The arguments and own-message flag of a constraint, from class-validator's metadata. */
   private findDeclaration(
-    target: object | undefined,
+    type: Function | undefined,
     property: string,
     constraint: string,
   ): ConstraintInfo | undefined {
-    const type = target?.constructor;
     if (typeof type !== 'function' || type === Object || type === Array || !this.metadataStorage)
       return undefined;
     let declarations = this.declarations.get(type);

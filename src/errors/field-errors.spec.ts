@@ -115,8 +115,8 @@ describe('collectFieldIssues', () => {
   it('asks the lookup for arguments and the custom-message flag', () => {
     const target = { name: 'x' };
     const calls: unknown[][] = [];
-    const lookup: ConstraintLookup = (t, property, constraint) => {
-      calls.push([t, property, constraint]);
+    const lookup: ConstraintLookup = (error, constraint) => {
+      calls.push([error.target, error.property, constraint]);
       return constraint === 'isLength' ? { args: [3, 20], custom: false } : { args: [], custom: true };
     };
     const { issues } = collectFieldIssues(

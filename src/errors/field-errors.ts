@@ -38,12 +38,8 @@ export interface ConstraintInfo {
   readonly custom: boolean;
 }
 
-/** Finds the declaration of a constraint; `target` is the validated object. */
-export type ConstraintLookup = (
-  target: object | undefined,
-  property: string,
-  constraint: string,
-) => ConstraintInfo | undefined;
+/** Finds the declaration of one failed constraint of `error`. */
+export type ConstraintLookup = (error: ValidationError, constraint: string) => ConstraintInfo | undefined;
 
 const MAX_KEY_LENGTH = 100;
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -70,7 +66,7 @@ export function collectFieldIssues(
       for (const constraint of Object.keys(constraints)) {
         total++;
         if (issues.length >= limit) continue;
-        const info = lookup(error.target, error.property, constraint);
+        const info = lookup(error, constraint);
         issues.push({
           path,
           constraint,

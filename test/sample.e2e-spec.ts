@@ -1,0 +1,77 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoApp, type DemoAdapter } from '../sample/app.module.js';
+
+describe.each<DemoAdapter>(['express', 'fastify'])('demo app on %s', (adapter) => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createDemoApp(adapter, { logger: false });
+    await app.init();
+    if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(() => app?.close());
+
+  it('creates a valid order', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/orders')
+      .send({ customer: 'Alice', email: 'alice@example.com', items: [{ sku: 'A-1', qty: 2 }] });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ id: 'ord_1', customer: 'Alice', items: 1 });
+  });
+
+  it('rejects an invalid order with field errors', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/orders')
+      .send({ customer: 'Al', email: 'nope', items: [{ sku: '', qty: 0 }] });
+    expect(res.status).toBe(400);
+    expect(res.body.reason).toBe('VALIDATION_FAILED');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'customer',
+      'email',
+      'items[0].sku',
+      'items[0].qty',
+    ]);
+  });
+
+  it('answers malformed JSON with MALFORMED_JSON', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Content-Type', 'application/json')
+      .send('{"customer":');
+    expect(res.status).toBe(400);
+    expect(res.body.reason).toBe('MALFORMED_JSON');
+  });
+
+  it('returns a known user', async () => {
+    const res = await request(app.getHttpServer()).get('/users/1');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: '1', name: 'Ada Lovelace' });
+  });
+
+  it('answers an unknown user with the localized domain error', async () => {
+    const res = await request(app.getHttpServer()).get('/users/42').set('Accept-Language', 'en');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({
+      code: 10001,
+      reason: 'USER_NOT_FOUND',
+      message: 'User 42 not found',
+      details: { id: '42' },
+    });
+  });
+
+  it('answers an unknown route with NOT_FOUND', async () => {
+    const res = await request(app.getHttpServer()).get('/nowhere');
+    expect(res.status).toBe(404);
+    expect(res.body.reason).toBe('NOT_FOUND');
+  });
+
+  it('hides the details of a crash', async () => {
+    const res = await request(app.getHttpServer()).get('/crash');
+    expect(res.status).toBe(500);
+    expect(res.body.reason).toBe('INTERNAL_ERROR');
+    expect(res.text).not.toMatch(/s3cr3t|ECONNREFUSED|db\.internal/);
+  });
+});
