@@ -109,13 +109,20 @@ export class EnvelopeValidationPipe extends ValidationPipe {
       for (const metadata of this.metadataStorage.getTargetValidationMetadatas(type, '', false, false)) {
         const key = `${metadata.propertyName}\u0000${metadata.name ?? metadata.type}`;
         if (!declarations.has(key)) {
-          declarations.set(key, { args: metadata.constraints ?? [], custom: metadata.message !== undefined });
+          declarations.set(key, { args: metadata.constraints ?? [], custom: isOwnMessage(metadata.message) });
         }
       }
       this.declarations.set(type, declarations);
     }
     return declarations.get(`${property}\u0000${constraint}`);
   }
+}
+
+/** class-validator's `@ValidateNested` sets this text itself: it is not the DTO's own. */
+const NESTED_DEFAULT_MESSAGE = /^(each value in )?nested property \$property must be either object or array$/;
+
+function isOwnMessage(message: unknown): boolean {
+  return message !== undefined && !(typeof message === 'string' && NESTED_DEFAULT_MESSAGE.test(message));
 }
 
 async function loadMetadataStorage(): Promise<MetadataStorageLike | undefined> {
