@@ -116,6 +116,17 @@ describe.each(ADAPTERS)('request id, locale and logging (%s)', (adapter) => {
       expect(JSON.stringify(logs.records)).not.toContain('body-secret');
     });
 
+    it('answers a plain 500 when the envelope cannot be serialized, and logs that', async () => {
+      const res = await request(server()).get('/unsendable');
+      expect(res.status).toBe(500);
+      expect(res.body).toMatchObject({ code: 500, reason: 'INTERNAL_ERROR' });
+      const lines = logs.envelopeLines();
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.level).toBe('error');
+      expect(lines[0]!.message).toMatch(/^GET \/unsendable 500 INTERNAL_ERROR\(500\)/);
+      expect(lines[0]!.rest.join('\n')).toContain('The envelope of ORDER_LOCKED could not be sent');
+    });
+
     it('logs a non-Error throw with its type', async () => {
       await request(server()).get('/throw/string');
       const [line] = logs.envelopeLines();

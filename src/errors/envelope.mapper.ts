@@ -27,18 +27,28 @@ const MAX_DETAIL_LENGTH = 500;
 const MAX_DETAIL_MESSAGES = 20;
 const ROUTE_NOT_FOUND = /^Cannot [A-Z]+ \//;
 
+/** The mapping of anything that is not a client's fault: 500 INTERNAL_ERROR, nothing else told. */
+export const INTERNAL_ERROR_MAPPING: MappedError = Object.freeze({
+  entry: BuiltInErrors.INTERNAL_ERROR,
+  status: 500,
+  params: undefined,
+  details: undefined,
+  issues: undefined,
+  issueCount: 0,
+});
+
 /** Maps anything thrown while serving a request. Never throws. */
 export function mapException(exception: unknown, catalog: ErrorCatalog): MappedError {
   if (exception instanceof DomainException) return mapDomain(exception, catalog);
   if (exception instanceof HttpException) return mapHttp(exception, catalog);
   const status = transportStatus(exception);
   if (status !== undefined && status < 500) return plain(catalog.forStatus(status), status);
-  return plain(BuiltInErrors.INTERNAL_ERROR, 500);
+  return INTERNAL_ERROR_MAPPING;
 }
 
 function mapDomain(exception: DomainException, catalog: ErrorCatalog): MappedError {
   const entry = exception.entry ?? catalog.get(exception.key);
-  if (!entry) return plain(BuiltInErrors.INTERNAL_ERROR, 500);
+  if (!entry) return INTERNAL_ERROR_MAPPING;
   const validation = exception instanceof ValidationFailedException ? exception : undefined;
   return {
     entry,
@@ -53,7 +63,7 @@ function mapDomain(exception: DomainException, catalog: ErrorCatalog): MappedErr
 function mapHttp(exception: HttpException, catalog: ErrorCatalog): MappedError {
   const status = exception.getStatus();
   if (!Number.isInteger(status) || status < 400 || status > 599) {
-    return plain(BuiltInErrors.INTERNAL_ERROR, 500);
+    return INTERNAL_ERROR_MAPPING;
   }
   const cause = exception.cause;
   if (status === 400 && isJsonParseError(cause)) return plain(BuiltInErrors.MALFORMED_JSON, 400);

@@ -12,11 +12,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
 import { failureLine, stackWithCauses } from './error-log.js';
-import { mapException, type MappedError } from './envelope.mapper.js';
+import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderError, cleanPath, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from './i18n/locale.js';
 import { rawRequest, requestContext } from './request-context.js';
-import { BuiltInErrors } from './error-catalog.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
 
 /** Headers that described a body that will not be sent. */
@@ -61,11 +60,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
     const response = http.getResponse<ResponseLike>();
     const raw = rawRequest(request);
     const context = requestContext(raw, this.options.requestIdHeader, this.options.trustRequestId);
-    const mapped = mapException(exception, this.options.catalog);
+    let mapped = mapException(exception, this.options.catalog);
     const path = cleanPath((raw as IncomingMessage & { originalUrl?: string }).originalUrl ?? raw.url);
-    let rendered: RenderedError | undefined;
+    let status = INTERNAL_ERROR_MAPPING.status;
     try {
-      rendered = renderError(
+      const rendered = renderError(
         mapped,
         {
           locale: negotiateLocale(
@@ -79,13 +78,16 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
         },
         this.options,
       );
+      status = rendered.status;
       this.send(response, rendered, context.requestId);
     } catch (sendError) {
       // A body that cannot be serialized (a cycle or a BigInt in details): a plain 500
+      exception = new Error(`The envelope of ${mapped.entry.reason} could not be sent`, { cause: sendError });
+      mapped = INTERNAL_ERROR_MAPPING;
+      status = mapped.status;
       this.sendFallback(response, context.requestId, path);
-      exception = new Error('The error envelope could not be sent', { cause: sendError });
     }
-    this.log(exception, mapped, rendered?.status ?? 500, raw, path, context);
+    this.log(exception, mapped, status, raw, path, context);
   }
 
   /** Writes the answer, unless the response is already under way. */
@@ -108,17 +110,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
   private sendFallback(response: ResponseLike, requestId: string, path: string): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(response)) return;
-    const entry = BuiltInErrors.INTERNAL_ERROR;
-    const fallback: MappedError = {
-      entry,
-      status: 500,
-      params: undefined,
-      details: undefined,
-      issues: undefined,
-      issueCount: 0,
-    };
     const rendered = renderError(
-      fallback,
+      INTERNAL_ERROR_MAPPING,
       { locale: this.options.defaultLocale, requestId, path },
       this.options,
     );

@@ -47,8 +47,3 @@ export function requestContext(request: unknown, header: string, trustInbound: b
   }
   return context;
 }
-
-/** The context of a request already seen, if any (no id is made). */
-export function findRequestContext(request: unknown): RequestContext | undefined {
-  return (rawRequest(request) as WithContext)[CONTEXT];
-}
