@@ -46,3 +46,34 @@ export {
 export type { FieldError, FieldIssue } from './errors/field-errors.js';
 export { negotiateLocale, formatMessage, type MessageParams } from './errors/i18n/locale.js';
 export { isSafeRequestId, requestContext, type RequestContext } from './errors/request-context.js';
+export { ApiClient } from './client/api-client.js';
+export {
+  DEFAULT_API_CLIENT_OPTIONS,
+  DEFAULT_CLIENT,
+  resolveApiClientOptions,
+  type ApiClientOptions,
+  type ApiRequestConfig,
+  type ResolvedApiClientOptions,
+  type RetryEvent,
+} from './client/api-client.options.js';
+export { getApiClientToken, InjectApiClient } from './client/api-client.tokens.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  TRANSIENT_NETWORK_CODES,
+  backoffDelay,
+  parseRetryAfter,
+  planRetry,
+  type RetryPolicy,
+  type RetryPlan,
+  type GiveUpCause,
+  type AttemptFailure,
+} from './client/retry.policy.js';
+export {
+  UpstreamException,
+  isUpstreamException,
+  type UpstreamFailure,
+  type UpstreamFailureKind,
+} from './client/upstream.exception.js';
+export { ResponseInterceptors } from './client/response-interceptors.js';
+export { redactUrl } from './client/redact.js';
+export { currentRequestContext } from './errors/request-context.js';

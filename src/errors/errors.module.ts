@@ -7,6 +7,9 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ApiClient } from '../client/api-client.js';
+import { DEFAULT_CLIENT } from '../client/api-client.options.js';
+import { getApiClientToken } from '../client/api-client.tokens.js';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
 import { EnvelopeValidationPipe } from './envelope-validation.pipe.js';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
@@ -32,6 +35,12 @@ export interface ErrorsModuleExtras {
   validationPipe: boolean;
   /** Install {@link SuccessEnvelopeInterceptor}: `{ code: 0, message, data }` answers. @default false */
   successEnvelope: boolean;
+  /**
+   * Names of the clients in `clients`, each injectable with
+   * `@InjectApiClient(name)`. `forRoot` takes them from `clients`;
+   * `forRootAsync` needs them here, as its factory runs later. @default []
+   */
+  clientNames: readonly string[];
 }
 
 const DEFAULT_EXTRAS: ErrorsModuleExtras = {
@@ -39,6 +48,7 @@ const DEFAULT_EXTRAS: ErrorsModuleExtras = {
   filter: true,
   validationPipe: true,
   successEnvelope: false,
+  clientNames: [],
 };
 
 export const {
@@ -51,7 +61,8 @@ export const {
   .setExtras<ErrorsModuleExtras>(DEFAULT_EXTRAS, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...enhancers(extras)],
+    providers: [...(definition.providers ?? []), ...enhancers(extras), ...namedClients(extras.clientNames)],
+    exports: [...(definition.exports ?? []), ...extras.clientNames.map((name) => getApiClientToken(name))],
   }))
   .build();
 
@@ -69,6 +80,22 @@ function enhancers(extras: ErrorsModuleExtras): Provider[] {
   if (extras.successEnvelope)
     providers.push({ provide: APP_INTERCEPTOR, useClass: SuccessEnvelopeInterceptor });
   return providers;
+}
+
+function namedClients(names: readonly string[]): Provider[] {
+  return names.map((name) => ({
+    provide: getApiClientToken(name),
+    inject: [RESOLVED_ERRORS_OPTIONS],
+    useFactory: (options: ResolvedErrorsOptions) => {
+      const client = options.clients[name];
+      if (!client) {
+        throw new Error(
+          `ErrorsModule: client '${name}' is named in clientNames but has no options in clients.`,
+        );
+      }
+      return new ApiClient(client);
+    },
+  }));
 }
 
 /**
@@ -89,8 +116,13 @@ function enhancers(extras: ErrorsModuleExtras): Provider[] {
     },
     ErrorEnvelopeFilter,
     RequestIdMiddleware,
+    {
+      provide: ApiClient,
+      inject: [RESOLVED_ERRORS_OPTIONS],
+      useFactory: (options: ResolvedErrorsOptions) => new ApiClient(options.clients[DEFAULT_CLIENT]),
+    },
   ],
-  exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter],
+  exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter, ApiClient],
 })
 export class ErrorsModule extends ConfigurableModuleClass implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
@@ -98,6 +130,7 @@ export class ErrorsModule extends ConfigurableModuleClass implements NestModule 
   }
 
   static override forRoot(options: typeof ERRORS_OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+    const clientNames = new Set([...(options.clientNames ?? []), ...Object.keys(options.clients ?? {})]);
+    return super.forRoot({ ...options, clientNames: [...clientNames] });
   }
 }

@@ -1,5 +1,12 @@
 import type { LogLevel, ValidationPipeOptions } from '@nestjs/common';
 import { ErrorCatalog, type ErrorDefinition, type ErrorEntries, type ErrorEntry } from './error-catalog.js';
+import {
+  type ApiClientOptions,
+  DEFAULT_CLIENT,
+  type ResolvedApiClientOptions,
+  resolveApiClientOptions,
+} from '../client/api-client.options.js';
+import { withoutUndefined } from '../shared/objects.js';
 import { BUILT_IN_MESSAGES, CONSTRAINT_MESSAGES, SUCCESS_MESSAGES } from './i18n/messages.js';
 
 /** Envelope formats. */
@@ -90,13 +97,27 @@ export interface ErrorsModuleOptions {
    * @default 8192
    */
   maxFieldErrorBytes?: number;
+  /**
+   * The default outbound client, injected as `ApiClient`. Its request id
+   * header defaults to `requestIdHeader`.
+   * @default {} (every client default)
+   */
+  client?: ApiClientOptions;
+  /**
+   * Named outbound clients, injected with `@InjectApiClient(name)`. With
+   * `forRootAsync`, also list their names in the `clientNames` extra.
+   * @default {}
+   */
+  clients?: Readonly<Record<string, ApiClientOptions>>;
 }
 
 /** Every option with its default applied, and the catalog built. */
 export interface ResolvedErrorsOptions extends Required<
-  Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages'>
+  Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages' | 'client' | 'clients'>
 > {
   readonly problemTypeBaseUri: string | undefined;
+  /** Every outbound client by name, `default` included, defaults applied. */
+  readonly clients: Readonly<Record<string, ResolvedApiClientOptions>>;
   readonly catalog: ErrorCatalog;
   /** Texts of catalog entries by reason, then locale, overrides applied. */
   readonly entryMessages: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -121,12 +142,12 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   maxFieldErrorBytes: 8192,
 } satisfies Omit<
   ResolvedErrorsOptions,
-  'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri'
+  'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri' | 'clients'
 >);
 
 /** Applies the defaults once and builds the catalog (throws on duplicates). */
 export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
-  const { errors = [], messages = {}, problemTypeBaseUri, ...rest } = options;
+  const { errors = [], messages = {}, problemTypeBaseUri, client, clients = {}, ...rest } = options;
   const resolved = { ...DEFAULT_ERRORS_OPTIONS, ...withoutUndefined(rest) };
   if (!resolved.locales.includes(resolved.defaultLocale)) {
     throw new Error(
@@ -149,9 +170,20 @@ export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): Resolve
     constraintMessages[key] = { ...constraintMessages[key], ...texts };
   }
   const successMessages = { ...SUCCESS_MESSAGES, ...messages['SUCCESS'] };
-  return { ...resolved, problemTypeBaseUri, catalog, entryMessages, constraintMessages, successMessages };
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const resolvedClients: Record<string, ResolvedApiClientOptions> = {};
+  for (const [name, clientOptions] of Object.entries({ [DEFAULT_CLIENT]: client, ...clients })) {
+    resolvedClients[name] = resolveApiClientOptions(name, {
+      requestIdHeader: resolved.requestIdHeader,
+      ...withoutUndefined(clientOptions ?? {}),
+    });
+  }
+  return {
+    ...resolved,
+    problemTypeBaseUri,
+    catalog,
+    entryMessages,
+    constraintMessages,
+    successMessages,
+    clients: resolvedClients,
+  };
 }

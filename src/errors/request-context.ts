@@ -3,6 +3,7 @@
  * so every adapter (Express `req`, Fastify `request.raw`) and every stage
  * (middleware, filter) sees the same one.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -46,4 +47,16 @@ export function requestContext(request: unknown, header: string, trustInbound: b
     raw[CONTEXT] = context;
   }
   return context;
+}
+
+const store = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `fn` (and everything it starts) as part of serving the request of `context`. */
+export function runInRequestContext<T>(context: RequestContext, fn: () => T): T {
+  return store.run(context, fn);
+}
+
+/** The context of the request being served, wherever in its async flow this is called. */
+export function currentRequestContext(): RequestContext | undefined {
+  return store.getStore();
 }

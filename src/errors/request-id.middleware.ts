@@ -2,7 +2,7 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
-import { requestContext } from './request-context.js';
+import { requestContext, runInRequestContext } from './request-context.js';
 
 /**
  * Gives every request its id (the inbound `X-Request-Id` when safe, else a
@@ -14,8 +14,8 @@ export class RequestIdMiddleware implements NestMiddleware {
   constructor(@Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedErrorsOptions) {}
 
   use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
-    const { requestId } = requestContext(request, this.options.requestIdHeader, this.options.trustRequestId);
-    response.setHeader(this.options.requestIdHeader, requestId);
-    next();
+    const context = requestContext(request, this.options.requestIdHeader, this.options.trustRequestId);
+    response.setHeader(this.options.requestIdHeader, context.requestId);
+    runInRequestContext(context, next);
   }
 }

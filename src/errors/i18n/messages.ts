@@ -30,6 +30,9 @@ export const BUILT_IN_MESSAGES: Readonly<Record<string, Table>> = Object.freeze(
   BAD_GATEWAY: texts('上游服务响应异常', 'Bad gateway'),
   SERVICE_UNAVAILABLE: texts('服务暂不可用', 'Service unavailable'),
   GATEWAY_TIMEOUT: texts('上游服务超时', 'Gateway timeout'),
+  UPSTREAM_ERROR: texts('依赖的服务响应异常', 'A service this request depends on failed'),
+  UPSTREAM_UNAVAILABLE: texts('依赖的服务暂不可用', 'A service this request depends on is unavailable'),
+  UPSTREAM_TIMEOUT: texts('依赖的服务响应超时', 'A service this request depends on did not answer in time'),
 });
 
 /** Messages of a status without a built-in entry (418, 451, ...). */

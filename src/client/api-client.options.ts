@@ -1,0 +1,157 @@
+import type { AxiosRequestConfig, CreateAxiosDefaults } from 'axios';
+import { withoutUndefined } from '../shared/objects.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.policy.js';
+
+/** One retry, as logged and as given to `onRetry`. */
+export interface RetryEvent {
+  readonly client: string;
+  readonly method: string;
+  /** Redacted: no credentials, secret-looking query values masked. */
+  readonly url: string;
+  /** The attempt about to be made (2 for the first retry). */
+  readonly attempt: number;
+  /** The most attempts this call may make. */
+  readonly maxAttempts: number;
+  readonly delayMs: number;
+  /** Why the previous attempt failed: `status 503`, `ECONNRESET`, `timeout`. */
+  readonly reason: string;
+  /** The inbound request id being served, if any. */
+  readonly requestId: string | undefined;
+}
+
+/** Options of one client (`client` or an entry of `clients` in the module options). */
+export interface ApiClientOptions {
+  /**
+   * Prefix of relative request URLs.
+   * @default undefined
+   */
+  baseURL?: string;
+  /**
+   * Headers sent on every call.
+   * @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Time one attempt may take, in milliseconds.
+   * @default 3000
+   */
+  attemptTimeoutMs?: number;
+  /**
+   * Time the whole call may take — every attempt and every wait — in milliseconds.
+   * @default 10000
+   */
+  deadlineMs?: number;
+  /**
+   * The retry policy, over {@link DEFAULT_RETRY_POLICY}; `false` never retries.
+   * @default DEFAULT_RETRY_POLICY
+   */
+  retry?: Partial<RetryPolicy> | false;
+  /**
+   * Give every POST and PATCH an `Idempotency-Key` (a UUID, the same on
+   * every attempt), which also makes them retryable.
+   * @default false
+   */
+  idempotencyKeys?: boolean;
+  /**
+   * Header the inbound request id is forwarded in (`false`: not forwarded).
+   * @default 'X-Request-Id'
+   */
+  requestIdHeader?: string | false;
+  /**
+   * Called before every retry, with the facts of the retry log line (for metrics).
+   * @default undefined
+   */
+  onRetry?: (event: RetryEvent) => void;
+  /**
+   * More axios defaults for the client's own instance (`httpsAgent`,
+   * `maxRedirects`, `validateStatus`, ...).
+   * @default {}
+   */
+  axios?: CreateAxiosDefaults;
+}
+
+/** The options of a client with every default applied. */
+export interface ResolvedApiClientOptions {
+  readonly name: string;
+  readonly baseURL: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly attemptTimeoutMs: number;
+  readonly deadlineMs: number;
+  readonly retry: RetryPolicy;
+  readonly idempotencyKeys: boolean;
+  readonly requestIdHeader: string | false;
+  readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly axios: CreateAxiosDefaults;
+}
+
+/** The client defaults, in one place. */
+export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
+  attemptTimeoutMs: 3000,
+  deadlineMs: 10_000,
+  retry: DEFAULT_RETRY_POLICY,
+  idempotencyKeys: false,
+  requestIdHeader: 'X-Request-Id',
+} as const);
+
+/** The name of the client `ErrorsModule` registers from its `client` option. */
+export const DEFAULT_CLIENT = 'default';
+
+/** A policy that never retries. */
+const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY_POLICY, retries: 0 });
+
+/** Applies the defaults to a policy override (`false`: no retries). */
+export function resolveRetryPolicy(
+  base: RetryPolicy,
+  override: Partial<RetryPolicy> | false | undefined,
+): RetryPolicy {
+  if (override === false) return NO_RETRY;
+  if (!override) return base;
+  return Object.freeze({ ...base, ...withoutUndefined(override) });
+}
+
+/** Applies the defaults to a client's options. */
+export function resolveApiClientOptions(
+  name: string,
+  options: ApiClientOptions = {},
+): ResolvedApiClientOptions {
+  const positive = (value: number | undefined, fallback: number, label: string): number => {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new Error(
+        `ApiClient '${name}': ${label} must be a positive number of milliseconds, not ${value}.`,
+      );
+    }
+    return value;
+  };
+  return {
+    name,
+    baseURL: options.baseURL,
+    headers: { ...options.headers },
+    attemptTimeoutMs: positive(
+      options.attemptTimeoutMs,
+      DEFAULT_API_CLIENT_OPTIONS.attemptTimeoutMs,
+      'attemptTimeoutMs',
+    ),
+    deadlineMs: positive(options.deadlineMs, DEFAULT_API_CLIENT_OPTIONS.deadlineMs, 'deadlineMs'),
+    retry: resolveRetryPolicy(DEFAULT_RETRY_POLICY, options.retry),
+    idempotencyKeys: options.idempotencyKeys ?? DEFAULT_API_CLIENT_OPTIONS.idempotencyKeys,
+    requestIdHeader: options.requestIdHeader ?? DEFAULT_API_CLIENT_OPTIONS.requestIdHeader,
+    onRetry: options.onRetry,
+    axios: { ...options.axios },
+  };
+}
+
+/** Per-call options: every axios option, plus the client's own. */
+export interface ApiRequestConfig<D = unknown> extends Omit<AxiosRequestConfig<D>, 'signal'> {
+  /** Aborts the attempt in flight and any wait at once; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** This call's retry policy over the client's; `false` never retries. */
+  retry?: Partial<RetryPolicy> | false;
+  /** This call's deadline in milliseconds, over the client's `deadlineMs`. */
+  deadlineMs?: number;
+  /**
+   * `Idempotency-Key` of this call: a string, or `true` for a generated
+   * UUID. Sent on every attempt, it makes POST and PATCH retryable.
+   */
+  idempotencyKey?: string | true;
+}

@@ -1,0 +1,22 @@
+/** URLs as they may be logged: no credentials, secret-looking query values masked. */
+
+const SECRET_KEY = /pass|secret|token|key|auth|sig|session|credential|code/i;
+const MASK = '***';
+
+/** `https://user:pw@api.example.com/x?token=abc&page=2` -> `https://api.example.com/x?token=***&page=2` */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // a relative or broken URL: keep the path, mask the whole query
+    const query = url.indexOf('?');
+    return query === -1 ? url : `${url.slice(0, query)}?${MASK}`;
+  }
+  parsed.username = '';
+  parsed.password = '';
+  for (const key of new Set(parsed.searchParams.keys())) {
+    if (SECRET_KEY.test(key)) parsed.searchParams.set(key, MASK);
+  }
+  return parsed.toString().replaceAll(encodeURIComponent(MASK), MASK);
+}

@@ -1,0 +1,303 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, isUpstreamException, type RetryEvent, UpstreamException } from '../src/index.js';
+import { refusedUrl, Upstream } from './fixtures/upstream.js';
+
+const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('ApiClient against a real upstream', () => {
+  let upstream: Upstream;
+  let events: RetryEvent[];
+  let client: ApiClient;
+
+  beforeAll(async () => {
+    upstream = await Upstream.start();
+  });
+  afterAll(async () => {
+    await upstream.close();
+  });
+  afterEach(() => upstream.reset());
+
+  const make = (options: ConstructorParameters<typeof ApiClient>[0] = {}) => {
+    events = [];
+    client = new ApiClient({
+      baseURL: upstream.url,
+      retry: FAST,
+      attemptTimeoutMs: 500,
+      deadlineMs: 2000,
+      onRetry: (event) => events.push(event),
+      ...options,
+    });
+    return client;
+  };
+
+  it('returns typed data on success in one attempt', async () => {
+    upstream.script('/users/1', { status: 200, body: { id: 1, name: 'Ada' } });
+    const { data, status } = await make().get<{ id: number; name: string }>('/users/1');
+    expect(status).toBe(200);
+    expect(data.name).toBe('Ada');
+    expect(upstream.hitsOf('/users/1')).toHaveLength(1);
+  });
+
+  it.each([408, 429, 500, 502, 503, 504])('retries status %i and succeeds', async (status) => {
+    upstream.script('/flaky', { status }, { status: 200, body: { ok: 1 } });
+    const { data } = await make().get('/flaky');
+    expect(data).toEqual({ ok: 1 });
+    expect(upstream.hitsOf('/flaky')).toHaveLength(2);
+    expect(events).toMatchObject([{ attempt: 2, maxAttempts: 4, reason: `status ${status}`, method: 'GET' }]);
+  });
+
+  it.each([400, 401, 403, 404, 409, 422, 501])('never retries status %i', async (status) => {
+    upstream.script('/no', { status, body: { secret: 'upstream body' } });
+    const error = await failure(make().get('/no'));
+    expect(error).toBeInstanceOf(UpstreamException);
+    expect(error).toMatchObject({ kind: 'status', upstreamStatus: status, attempts: 1 });
+    expect(upstream.hitsOf('/no')).toHaveLength(1);
+  });
+
+  it('gives up after the configured retries with the facts of the failure', async () => {
+    upstream.script('/down', { status: 503 });
+    const error = (await failure(make().get('/down?token=abc&page=2'))) as UpstreamException;
+    expect(isUpstreamException(error)).toBe(true);
+    expect(error).toMatchObject({
+      kind: 'status',
+      upstreamStatus: 503,
+      attempts: 4,
+      method: 'GET',
+      url: `${upstream.url}/down?token=***&page=2`,
+      entry: { reason: 'UPSTREAM_ERROR', status: 502 },
+    });
+    expect(error.elapsedMs).toBeGreaterThan(0);
+    expect(error.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/down\?token=\*\*\*&page=2 failed with status 503 after 4 attempt/,
+    );
+    expect(upstream.hitsOf('/down')).toHaveLength(4);
+    expect(events.map((event) => event.attempt)).toEqual([2, 3, 4]);
+  });
+
+  it('retries a connection reset, and reports it', async () => {
+    upstream.script('/reset', 'reset', { status: 200, body: { ok: 1 } });
+    await make().get('/reset');
+    expect(upstream.hitsOf('/reset')).toHaveLength(2);
+    expect(events[0]!.reason).toMatch(/ECONNRESET/);
+  });
+
+  it('retries a per-attempt timeout, then fails with 504 UPSTREAM_TIMEOUT', async () => {
+    upstream.script('/slow', { status: 200, delayMs: 300 });
+    const error = await failure(make({ attemptTimeoutMs: 40, retry: { ...FAST, retries: 2 } }).get('/slow'));
+    expect(error).toMatchObject({
+      kind: 'timeout',
+      attempts: 3,
+      entry: { reason: 'UPSTREAM_TIMEOUT', status: 504 },
+    });
+    expect(events.map((event) => event.reason)).toEqual(['timeout', 'timeout']);
+  });
+
+  it('retries a refused connection for any method, POST included', async () => {
+    const refused = new ApiClient({ baseURL: await refusedUrl(), retry: { ...FAST, retries: 2 } });
+    const error = await failure(refused.post('/orders', { a: 1 }));
+    expect(error).toMatchObject({ kind: 'network', attempts: 3, entry: { reason: 'UPSTREAM_ERROR' } });
+    expect((error as UpstreamException).reason).toBe('ECONNREFUSED');
+  });
+
+  it('does not retry a POST without an idempotency key', async () => {
+    upstream.script('/orders', { status: 503 });
+    await failure(make().post('/orders', { a: 1 }));
+    expect(upstream.hitsOf('/orders')).toHaveLength(1);
+  });
+
+  it('retries a POST with a generated Idempotency-Key, the same on every attempt', async () => {
+    upstream.script('/orders', { status: 503 }, { status: 503 }, { status: 201, body: { id: 7 } });
+    const { status } = await make().post('/orders', { a: 1 }, { idempotencyKey: true });
+    expect(status).toBe(201);
+    const keys = upstream.hitsOf('/orders').map((hit) => hit.headers['idempotency-key']);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('retries a PATCH with an own Idempotency-Key header, or when opted in', async () => {
+    upstream.script('/p', { status: 500 }, { status: 200 });
+    await make().patch('/p', { a: 1 }, { headers: { 'Idempotency-Key': 'k-1' } });
+    expect(upstream.hitsOf('/p').map((hit) => hit.headers['idempotency-key'])).toEqual(['k-1', 'k-1']);
+    upstream.reset();
+    upstream.script('/p', { status: 500 }, { status: 200 });
+    await make().patch('/p', { a: 1 }, { retry: { ...FAST, retryNonIdempotent: true } });
+    expect(upstream.hitsOf('/p')).toHaveLength(2);
+  });
+
+  it('replays buffered bodies byte-identical', async () => {
+    const bodies: [string, unknown, Record<string, string>?][] = [
+      ['json', { name: 'Ada', nested: { list: [1, 2, 3] }, text: ' spaced ' }],
+      ['string', '  raw text with spaces  ', { 'Content-Type': 'text/plain' }],
+      ['buffer', Buffer.from([0, 1, 2, 250, 255])],
+      ['params', new URLSearchParams({ a: '1', b: 'x y' })],
+    ];
+    for (const [name, data, headers] of bodies) {
+      upstream.script(`/put/${name}`, { status: 503 }, { status: 502 }, { status: 200 });
+      await make().put(`/put/${name}`, data, { headers });
+      const sent = upstream.hitsOf(`/put/${name}`).map((hit) => hit.body.toString('base64'));
+      expect(sent).toHaveLength(3);
+      expect(new Set(sent).size).toBe(1);
+      expect(sent[0]!.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('honours Retry-After in seconds', async () => {
+    upstream.script('/busy', { status: 429, headers: { 'Retry-After': '0' } }, { status: 200 });
+    await make({ retry: { ...FAST, baseDelayMs: 1000, maxDelayMs: 1000 } }).get('/busy');
+    const [first, second] = upstream.hitsOf('/busy');
+    // Retry-After: 0 replaces a backoff that could have been up to a second
+    expect(second!.at - first!.at).toBeLessThan(500);
+    expect(events[0]!.delayMs).toBe(0);
+  });
+
+  it('honours Retry-After as an HTTP date, capped by maxRetryAfterMs', async () => {
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    upstream.script('/busy', { status: 503, headers: { 'Retry-After': inAMinute } }, { status: 200 });
+    await make({ retry: { ...FAST, maxRetryAfterMs: 60 } }).get('/busy');
+    const [first, second] = upstream.hitsOf('/busy');
+    expect(events[0]!.delayMs).toBe(60);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(55);
+    expect(second!.at - first!.at).toBeLessThan(1000);
+  });
+
+  it('fails at once when Retry-After would pass the deadline', async () => {
+    upstream.script('/busy', { status: 503, headers: { 'Retry-After': '30' } });
+    const started = performance.now();
+    const error = (await failure(make({ deadlineMs: 1000 }).get('/busy'))) as UpstreamException;
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error).toMatchObject({ kind: 'deadline', attempts: 1, entry: { reason: 'UPSTREAM_TIMEOUT' } });
+    expect(error.reason).toContain('would pass the deadline');
+    expect(upstream.hitsOf('/busy')).toHaveLength(1);
+  });
+
+  it('keeps one deadline over all attempts and waits', async () => {
+    upstream.script('/slow', { status: 200, delayMs: 1000 });
+    const started = performance.now();
+    const error = await failure(make({ attemptTimeoutMs: 5000, deadlineMs: 150 }).get('/slow'));
+    const elapsed = performance.now() - started;
+    expect(error).toMatchObject({ kind: 'deadline', attempts: 1, entry: { reason: 'UPSTREAM_TIMEOUT' } });
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(600);
+  });
+
+  it('aborts the attempt in flight at once and sends nothing more', async () => {
+    upstream.script('/hang', 'hang');
+    const controller = new AbortController();
+    const reason = new Error('caller went away');
+    const call = make({ attemptTimeoutMs: 5000 }).get('/hang', { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 30);
+    const started = performance.now();
+    await expect(call).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(upstream.hitsOf('/hang')).toHaveLength(1);
+  });
+
+  it('aborts a pending wait at once, with no further request', async () => {
+    upstream.script('/down', { status: 503, headers: { 'Retry-After': '1' } });
+    const controller = new AbortController();
+    const call = make().get('/down', { signal: controller.signal, deadlineMs: 9000 });
+    // the first attempt fails fast; the client then waits a second
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const started = performance.now();
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - started).toBeLessThan(100);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(upstream.hitsOf('/down')).toHaveLength(1);
+  });
+
+  it('rejects at once with an already aborted signal, sending nothing', async () => {
+    const reason = new Error('already');
+    await expect(make().get('/x', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(upstream.hits).toHaveLength(0);
+  });
+
+  it('turns retries off per call', async () => {
+    upstream.script('/down', { status: 503 });
+    await failure(make().get('/down', { retry: false }));
+    expect(upstream.hitsOf('/down')).toHaveLength(1);
+  });
+
+  it('sends a stream body once and does not retry it', async () => {
+    const { Readable } = await import('node:stream');
+    upstream.script('/upload', { status: 503 });
+    const error = await failure(
+      make().put('/upload', Readable.from([Buffer.from('chunk-1 '), Buffer.from('chunk-2')]), {
+        headers: { 'Content-Type': 'application/octet-stream' },
+      }),
+    );
+    expect(error).toMatchObject({ kind: 'status', attempts: 1 });
+    const hits = upstream.hitsOf('/upload');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.body.toString()).toBe('chunk-1 chunk-2');
+  });
+
+  it('runs request interceptors per attempt and response interceptors once', async () => {
+    upstream.script('/auth', { status: 503 }, { status: 503 }, { status: 200, body: { ok: true } });
+    make();
+    let token = 0;
+    client.interceptors.request.use((config) => {
+      config.headers.set('Authorization', `Bearer t${++token}`);
+      return config;
+    });
+    const seen: number[] = [];
+    client.interceptors.response.use((response) => {
+      seen.push(response.status);
+      return response;
+    });
+    await client.get('/auth');
+    expect(upstream.hitsOf('/auth').map((hit) => hit.headers.authorization)).toEqual([
+      'Bearer t1',
+      'Bearer t2',
+      'Bearer t3',
+    ]);
+    expect(seen).toEqual([200]);
+  });
+
+  it('logs each retry with a redacted URL', async () => {
+    upstream.script('/down', { status: 503 }, { status: 200 });
+    await make({ baseURL: upstream.url.replace('http://', 'http://user:pw@') }).get('/down?api_key=k1&q=ok');
+    expect(events[0]!.url).toBe(`${upstream.url}/down?api_key=***&q=ok`);
+  });
+});
+
+describe('ApiClient over TLS', () => {
+  let upstream: Upstream;
+
+  beforeAll(async () => {
+    upstream = await Upstream.start({ tls: true });
+  });
+  afterAll(async () => {
+    await upstream.close();
+  });
+
+  it('never retries a certificate error', async () => {
+    const client = new ApiClient({ baseURL: upstream.url, retry: FAST });
+    const error = await failure(client.get('/secure'));
+    expect(error).toMatchObject({ kind: 'network', attempts: 1 });
+    expect((error as UpstreamException).reason).toMatch(/SELF_SIGNED|CERT/);
+    expect(upstream.hits).toHaveLength(0);
+  });
+
+  it('works with the certificate trusted', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Agent } = await import('node:https');
+    const ca = readFileSync(new URL('./fixtures/tls/cert.pem', import.meta.url));
+    const client = new ApiClient({ baseURL: upstream.url, axios: { httpsAgent: new Agent({ ca }) } });
+    upstream.script('/secure', { status: 503 }, { status: 200, body: { tls: true } });
+    const { data } = await client.get('/secure');
+    expect(data).toEqual({ tls: true });
+    expect(upstream.hitsOf('/secure')).toHaveLength(2);
+  });
+});
