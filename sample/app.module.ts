@@ -5,12 +5,23 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { envelopeFrameworkErrors, ErrorsModule } from '../src/index.js';
 import { AppErrors } from './app-errors.js';
 import { CrashController } from './crash.controller.js';
+import { FlakyUpstream, FlakyUpstreamModule } from './flaky-upstream.js';
 import { OrdersController } from './orders.controller.js';
+import { QuotesController } from './quotes.controller.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
-  imports: [ErrorsModule.forRoot({ errors: [AppErrors] })],
-  controllers: [OrdersController, UsersController, CrashController],
+  imports: [
+    ErrorsModule.forRootAsync({
+      imports: [FlakyUpstreamModule],
+      inject: [FlakyUpstream],
+      useFactory: (upstream: FlakyUpstream) => ({
+        errors: [AppErrors],
+        client: { baseURL: upstream.url, attemptTimeoutMs: 300, deadlineMs: 1500, retry: { baseDelayMs: 50 } },
+      }),
+    }),
+  ],
+  controllers: [OrdersController, UsersController, CrashController, QuotesController],
 })
 export class AppModule {}
 

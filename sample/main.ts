@@ -18,4 +18,7 @@ Demo app (${adapter}) listening on ${base}. Try:
   curl -i -X POST ${base}/orders -H 'Content-Type: application/json' -d '{"customer":'
   curl -i ${base}/nowhere
   curl -i ${base}/crash
+  curl -i ${base}/quotes/ACME
+  curl -i ${base}/quotes-down
+  curl -i ${base}/quotes-slow
 `);
