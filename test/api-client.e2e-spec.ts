@@ -1,5 +1,7 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, isUpstreamException, type RetryEvent, UpstreamException } from '../src/index.js';
+import { LogCapture } from './fixtures/log-capture.js';
 import { refusedUrl, Upstream } from './fixtures/upstream.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
@@ -13,6 +15,11 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+const logs = new LogCapture();
+
+beforeAll(() => Logger.overrideLogger(logs));
+afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
 describe('ApiClient against a real upstream', () => {
   let upstream: Upstream;
   let events: RetryEvent[];
@@ -24,7 +31,10 @@ describe('ApiClient against a real upstream', () => {
   afterAll(async () => {
     await upstream.close();
   });
-  afterEach(() => upstream.reset());
+  afterEach(() => {
+    upstream.reset();
+    logs.clear();
+  });
 
   const make = (options: ConstructorParameters<typeof ApiClient>[0] = {}) => {
     events = [];
@@ -265,10 +275,19 @@ describe('ApiClient against a real upstream', () => {
     expect(seen).toEqual([200]);
   });
 
-  it('logs each retry with a redacted URL', async () => {
-    upstream.script('/down', { status: 503 }, { status: 200 });
+  it('logs each retry once at warn, with a redacted URL', async () => {
+    upstream.script('/down', { status: 503 }, { status: 502 }, { status: 200 });
     await make({ baseURL: upstream.url.replace('http://', 'http://user:pw@') }).get('/down?api_key=k1&q=ok');
     expect(events[0]!.url).toBe(`${upstream.url}/down?api_key=***&q=ok`);
+    const lines = logs.records.filter((record) => record.rest.includes('ApiClient:default'));
+    expect(lines.map((line) => line.level)).toEqual(['warn', 'warn']);
+    expect(lines[0]!.message).toMatch(
+      new RegExp(
+        `^GET ${upstream.url}/down\\?api_key=\\*\\*\\*&q=ok attempt 2/4 in \\d+ms after status 503 requestId=-$`,
+      ),
+    );
+    expect(lines[1]!.message).toContain('attempt 3/4');
+    expect(JSON.stringify(logs.records)).not.toMatch(/k1|user:pw/);
   });
 });
 
