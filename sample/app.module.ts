@@ -17,7 +17,12 @@ import { UsersController } from './users.controller.js';
       inject: [FlakyUpstream],
       useFactory: (upstream: FlakyUpstream) => ({
         errors: [AppErrors],
-        client: { baseURL: upstream.url, attemptTimeoutMs: 300, deadlineMs: 1500, retry: { baseDelayMs: 50 } },
+        client: {
+          baseURL: upstream.url,
+          attemptTimeoutMs: 300,
+          deadlineMs: 1500,
+          retry: { baseDelayMs: 50 },
+        },
       }),
     }),
   ],

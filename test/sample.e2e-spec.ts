@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoApp, type DemoAdapter } from '../sample/app.module.js';
+import { FlakyUpstream } from '../sample/flaky-upstream.js';
 
 describe.each<DemoAdapter>(['express', 'fastify'])('demo app on %s', (adapter) => {
   let app: INestApplication;
@@ -73,5 +74,32 @@ describe.each<DemoAdapter>(['express', 'fastify'])('demo app on %s', (adapter) =
     expect(res.status).toBe(500);
     expect(res.body.reason).toBe('INTERNAL_ERROR');
     expect(res.text).not.toMatch(/s3cr3t|ECONNREFUSED|db\.internal/);
+  });
+
+  it('answers a quote after the upstream failed twice', async () => {
+    const res = await request(app.getHttpServer()).get('/quotes/acme');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ symbol: 'ACME', price: 187.42, currency: 'USD' });
+    expect(app.get(FlakyUpstream).hits.get('/quotes/acme')).toBe(3);
+  });
+
+  it('answers a failing upstream with UPSTREAM_ERROR and none of its details', async () => {
+    const upstream = app.get(FlakyUpstream);
+    const res = await request(app.getHttpServer()).get('/quotes-down');
+    expect(res.status).toBe(502);
+    expect(res.body.reason).toBe('UPSTREAM_ERROR');
+    expect(upstream.hits.get('/down')).toBe(4);
+    const { port } = new URL(upstream.url);
+    for (const leak of ['10.1.2.3', 'pool exhausted', '127.0.0.1', `:${port}`]) {
+      expect(res.text).not.toContain(leak);
+    }
+  });
+
+  it('answers a slow upstream with UPSTREAM_TIMEOUT within the deadline', async () => {
+    const started = performance.now();
+    const res = await request(app.getHttpServer()).get('/quotes-slow');
+    expect(res.status).toBe(504);
+    expect(res.body.reason).toBe('UPSTREAM_TIMEOUT');
+    expect(performance.now() - started).toBeLessThan(1800);
   });
 });

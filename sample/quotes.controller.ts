@@ -1,0 +1,25 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiClient } from '../src/index.js';
+
+@Controller()
+export class QuotesController {
+  constructor(private readonly upstream: ApiClient) {}
+
+  @Get('quotes/:symbol')
+  async quote(@Param('symbol') symbol: string): Promise<unknown> {
+    const { data } = await this.upstream.get(`/quotes/${encodeURIComponent(symbol)}`);
+    return data;
+  }
+
+  @Get('quotes-down')
+  async down(): Promise<unknown> {
+    const { data } = await this.upstream.get('/down');
+    return data;
+  }
+
+  @Get('quotes-slow')
+  async slow(): Promise<unknown> {
+    const { data } = await this.upstream.get('/slow');
+    return data;
+  }
+}
