@@ -42,7 +42,7 @@ export interface UpstreamFailure {
 /**
  * The final failure of an {@link ApiClient} call. Uncaught, it answers 502
  * `UPSTREAM_ERROR`, 504 `UPSTREAM_TIMEOUT` or 503 `UPSTREAM_UNAVAILABLE`;
- * the upstream's body and URL stay in the log.
+ * the redacted URL is in the log only, the upstream's body nowhere.
  */
 export class UpstreamException extends DomainException {
   override readonly name: string = 'UpstreamException';
