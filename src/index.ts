@@ -54,8 +54,17 @@ export {
   type ApiClientOptions,
   type ApiRequestConfig,
   type ResolvedApiClientOptions,
-  type RetryEvent,
 } from './client/api-client.options.js';
+export type { CallFacts, ClientEvent, RetryEvent } from './client/client-events.js';
+export {
+  DEFAULT_CIRCUIT_BREAKER,
+  isUpstreamFault,
+  type BreakerState,
+  type BulkheadOptions,
+  type CircuitBreakerOptions,
+  type ClientStats,
+} from './client/overload-guard.js';
+export { DEFAULT_RETRY_BUDGET, RetryBudget, type RetryBudgetOptions } from './client/retry-budget.js';
 export { getApiClientToken, InjectApiClient } from './client/api-client.tokens.js';
 export {
   DEFAULT_RETRY_POLICY,

@@ -1,23 +1,13 @@
 import type { AxiosRequestConfig, CreateAxiosDefaults } from 'axios';
 import { withoutUndefined } from '../shared/objects.js';
+import type { ClientEvent, RetryEvent } from './client-events.js';
+import {
+  type BulkheadOptions,
+  type CircuitBreakerOptions,
+  DEFAULT_CIRCUIT_BREAKER,
+} from './overload-guard.js';
+import { DEFAULT_RETRY_BUDGET, type RetryBudgetOptions } from './retry-budget.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.policy.js';
-
-/** One retry, as logged and as given to `onRetry`. */
-export interface RetryEvent {
-  readonly client: string;
-  readonly method: string;
-  /** Redacted: no credentials, secret-looking query values masked. */
-  readonly url: string;
-  /** The attempt about to be made (2 for the first retry). */
-  readonly attempt: number;
-  /** The most attempts this call may make. */
-  readonly maxAttempts: number;
-  readonly delayMs: number;
-  /** Why the previous attempt failed: `status 503`, `ECONNRESET`, `timeout`. */
-  readonly reason: string;
-  /** The inbound request id being served, if any. */
-  readonly requestId: string | undefined;
-}
 
 /** Options of one client (`client` or an entry of `clients` in the module options). */
 export interface ApiClientOptions {
@@ -63,6 +53,28 @@ export interface ApiClientOptions {
    */
   onRetry?: (event: RetryEvent) => void;
   /**
+   * Called with every event of the client: attempts, retries, give-ups,
+   * budget and bulkhead refusals, breaker state changes.
+   * @default undefined
+   */
+  onEvent?: (event: ClientEvent) => void;
+  /**
+   * The retry budget over {@link DEFAULT_RETRY_BUDGET}; `false` turns it off.
+   * @default DEFAULT_RETRY_BUDGET
+   */
+  budget?: Partial<RetryBudgetOptions> | false;
+  /**
+   * The circuit breaker over {@link DEFAULT_CIRCUIT_BREAKER}; `false` turns it off.
+   * @default DEFAULT_CIRCUIT_BREAKER
+   */
+  breaker?: Partial<CircuitBreakerOptions> | false;
+  /**
+   * A limit on calls in flight; past it (and its queue) calls fail at once
+   * with 503. Off by default.
+   * @default false
+   */
+  bulkhead?: BulkheadOptions | false;
+  /**
    * More axios defaults for the client's own instance (`httpsAgent`,
    * `maxRedirects`, `validateStatus`, ...).
    * @default {}
@@ -81,6 +93,10 @@ export interface ResolvedApiClientOptions {
   readonly idempotencyKeys: boolean;
   readonly requestIdHeader: string | false;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly onEvent: ((event: ClientEvent) => void) | undefined;
+  readonly budget: RetryBudgetOptions | false;
+  readonly breaker: CircuitBreakerOptions | false;
+  readonly bulkhead: BulkheadOptions | false;
   readonly axios: CreateAxiosDefaults;
 }
 
@@ -96,15 +112,12 @@ export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
 /** The name of the client `ErrorsModule` registers from its `client` option. */
 export const DEFAULT_CLIENT = 'default';
 
-/** A policy that never retries. */
-const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY_POLICY, retries: 0 });
-
 /** Applies the defaults to a policy override (`false`: no retries). */
 export function resolveRetryPolicy(
   base: RetryPolicy,
   override: Partial<RetryPolicy> | false | undefined,
 ): RetryPolicy {
-  if (override === false) return NO_RETRY;
+  if (override === false) return base.retries === 0 ? base : Object.freeze({ ...base, retries: 0 });
   if (!override) return base;
   return Object.freeze({ ...base, ...withoutUndefined(override) });
 }
@@ -137,6 +150,16 @@ export function resolveApiClientOptions(
     idempotencyKeys: options.idempotencyKeys ?? DEFAULT_API_CLIENT_OPTIONS.idempotencyKeys,
     requestIdHeader: options.requestIdHeader ?? DEFAULT_API_CLIENT_OPTIONS.requestIdHeader,
     onRetry: options.onRetry,
+    onEvent: options.onEvent,
+    budget:
+      options.budget === false
+        ? false
+        : { ...DEFAULT_RETRY_BUDGET, ...withoutUndefined(options.budget ?? {}) },
+    breaker:
+      options.breaker === false
+        ? false
+        : { ...DEFAULT_CIRCUIT_BREAKER, ...withoutUndefined(options.breaker ?? {}) },
+    bulkhead: options.bulkhead ?? false,
     axios: { ...options.axios },
   };
 }

@@ -12,6 +12,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axiosRetry from 'axios-retry';
+import { isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { currentRequestContext } from '../errors/request-context.js';
@@ -22,20 +23,15 @@ import {
   resolveApiClientOptions,
   resolveRetryPolicy,
 } from './api-client.options.js';
-import { ResponseInterceptors } from './response-interceptors.js';
+import { attemptFailure, CALL, CallState, callOf, type ConfigWithCall, isStream } from './call-state.js';
+import type { ClientEvent } from './client-events.js';
+import { type ClientStats, OverloadGuard } from './overload-guard.js';
 import { redactUrl } from './redact.js';
-import {
-  type AttemptFailure,
-  failureReason,
-  type GiveUpCause,
-  planRetry,
-  type RetryPolicy,
-} from './retry.policy.js';
+import { ResponseInterceptors } from './response-interceptors.js';
+import { failureReason, planRetry } from './retry.policy.js';
 import { UpstreamException, type UpstreamFailureKind } from './upstream.exception.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
-/** Where a call's state rides along in the axios config (a string key: axios drops symbols). */
-const CALL = 'faultlineCall';
 /** The abort reason of a call whose deadline passed. */
 const DEADLINE = Symbol('deadline');
 /** axios errors that are a mistake in the call, not a failure of the upstream. */
@@ -46,42 +42,13 @@ const USAGE_ERRORS = new Set([
   'ERR_NOT_SUPPORT',
 ]);
 
-/** The state of one logical call, shared by its attempts. */
-class CallState {
-  attempts = 0;
-  retries = 0;
-  giveUp: GiveUpCause | undefined;
-  lastReason = '';
-  nextDelayMs = 0;
-
-  constructor(
-    readonly policy: RetryPolicy,
-    readonly method: string,
-    readonly url: string,
-    readonly startedAt: number,
-    readonly deadlineAt: number,
-    readonly hasIdempotencyKey: boolean,
-    readonly streamBody: boolean,
-    readonly requestId: string | undefined,
-  ) {}
-
-  remainingMs(now = performance.now()): number {
-    return this.deadlineAt - now;
-  }
-}
-
-type ConfigWithCall = InternalAxiosRequestConfig & { [CALL]?: CallState };
-
-function callOf(config: InternalAxiosRequestConfig | undefined): CallState | undefined {
-  return (config as ConfigWithCall | undefined)?.[CALL];
-}
-
 /**
  * An HTTP client for calls to other services: axios through `@nestjs/axios`
  * `HttpService`, on the client's own axios instance with axios-retry, under
- * one deadline per call. It retries only what is transient and safe,
- * backs off with full jitter, honours `Retry-After`, stops at once on abort,
- * forwards the request id, and fails with an {@link UpstreamException}.
+ * one deadline per call. It retries only what is transient and safe, backs
+ * off with full jitter, honours `Retry-After`, stops at once on abort,
+ * forwards the request id, protects the upstream with a retry budget and a
+ * circuit breaker, and fails with an {@link UpstreamException}.
  *
  * ```ts
  * const { data } = await client.get<User>(`/users/${id}`);
@@ -103,32 +70,37 @@ export class ApiClient {
   /** The client's options, defaults applied. */
   readonly settings: ResolvedApiClientOptions;
   private readonly logger: Logger;
+  private readonly guard: OverloadGuard;
   /** The client's own headers carry an `Idempotency-Key` for every call. */
   private readonly defaultIdempotencyKey: boolean;
 
   constructor(options: ApiClientOptions | ResolvedApiClientOptions = {}) {
     this.settings = 'name' in options ? options : resolveApiClientOptions('default', options);
-    this.logger = new Logger(`ApiClient:${this.settings.name}`);
-    this.defaultIdempotencyKey = AxiosHeaders.from({ ...this.settings.headers }).has(IDEMPOTENCY_KEY);
+    const { name, axios, baseURL, headers } = this.settings;
+    this.logger = new Logger(`ApiClient:${name}`);
+    this.defaultIdempotencyKey = AxiosHeaders.from({ ...headers }).has(IDEMPOTENCY_KEY);
+    this.guard = new OverloadGuard(name, this.settings, (event) => this.emit(event));
     const instance = createAxios({
-      ...this.settings.axios,
-      baseURL: this.settings.baseURL ?? this.settings.axios.baseURL,
-      headers: { ...this.settings.axios.headers, ...this.settings.headers },
-      transitional: { ...this.settings.axios.transitional, clarifyTimeoutError: true },
+      ...axios,
+      baseURL: baseURL ?? axios.baseURL,
+      headers: { ...axios.headers, ...headers },
+      transitional: { ...axios.transitional, clarifyTimeoutError: true },
     });
     const transport = getAdapter(instance.defaults.adapter);
-    // counted here, past axios' cancellation check: an aborted attempt never reaches the network
+    // past axios' cancellation check, so an aborted attempt never reaches the breaker or the network
     instance.defaults.adapter = (config) => {
       const call = callOf(config);
-      if (call) call.attempts++;
-      return transport(config);
+      return this.guard.runAttempt(() => {
+        if (call) this.attempted(call);
+        return transport(config);
+      });
     };
     axiosRetry(instance, {
       retries: this.settings.retry.retries,
       shouldResetTimeout: true,
       retryCondition: (error) => this.shouldRetry(error),
       retryDelay: (_retryNumber, error) => callOf(error.config)?.nextDelayMs ?? 0,
-      onRetry: (retryNumber, error, config) => this.beforeRetry(retryNumber, error, config as ConfigWithCall),
+      onRetry: (retryNumber, _error, config) => this.beforeRetry(retryNumber, config as ConfigWithCall),
     });
     this.axiosRef = instance;
     this.httpService = new HttpService(instance);
@@ -175,6 +147,11 @@ export class ApiClient {
     return this.request<T, D>({ ...config, method: 'PATCH', url, data });
   }
 
+  /** Breaker state, retry budget level, bulkhead occupancy and totals of this client. */
+  getStats(): ClientStats {
+    return this.guard.stats();
+  }
+
   /** One logical call: attempts, waits and all, under one deadline. */
   async request<T = unknown, D = unknown>(config: ApiRequestConfig<D>): Promise<AxiosResponse<T, D>> {
     const { retry, deadlineMs, idempotencyKey, signal: callerSignal, ...axiosConfig } = config;
@@ -185,38 +162,46 @@ export class ApiClient {
     const key = this.idempotencyKeyOf(method, idempotencyKey, headers);
     if (key) headers.set(IDEMPOTENCY_KEY, key);
     const requestId = currentRequestContext()?.requestId;
-    if (requestId && this.settings.requestIdHeader && !headers.has(this.settings.requestIdHeader)) {
-      headers.set(this.settings.requestIdHeader, requestId);
-    }
+    const requestIdHeader = this.settings.requestIdHeader;
+    if (requestId && requestIdHeader && !headers.has(requestIdHeader))
+      headers.set(requestIdHeader, requestId);
     const deadline = deadlineMs ?? this.settings.deadlineMs;
     const policy = resolveRetryPolicy(this.settings.retry, retry);
-    const call = new CallState(
-      policy,
+    const facts = {
+      client: this.settings.name,
       method,
-      redactUrl(this.axiosRef.getUri({ ...axiosConfig, method })),
+      url: redactUrl(this.axiosRef.getUri({ ...axiosConfig, method })),
+      requestId,
+    };
+    const call = new CallState(
+      facts,
+      policy,
       started,
       started + deadline,
-      key !== undefined || headers.has(IDEMPOTENCY_KEY) || this.defaultIdempotencyKey,
+      headers.has(IDEMPOTENCY_KEY) || this.defaultIdempotencyKey,
       isStream(axiosConfig.data),
-      requestId,
     );
     const controller = new AbortController();
     const onCallerAbort = (): void => controller.abort(abortReason(callerSignal!));
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     const timer = setTimeout(() => controller.abort(DEADLINE), deadline);
-    const attempt = firstValueFrom(
-      this.httpService.request<T>({
-        ...axiosConfig,
-        method,
-        headers,
-        signal: controller.signal,
-        timeout: Math.min(this.settings.attemptTimeoutMs, deadline),
-        'axios-retry': { retries: call.streamBody ? 0 : policy.retries },
-        [CALL]: call,
-      } as ApiRequestConfig<D>),
-    );
     try {
-      return (await this.interceptors.response.run(attempt)) as AxiosResponse<T, D>;
+      const response = await this.guard.runCall(() =>
+        this.interceptors.response.run(
+          firstValueFrom(
+            this.httpService.request<T>({
+              ...axiosConfig,
+              method,
+              headers,
+              signal: controller.signal,
+              timeout: Math.min(this.settings.attemptTimeoutMs, deadline),
+              'axios-retry': { retries: call.maxAttempts - 1 },
+              [CALL]: call,
+            } as ApiRequestConfig<D>),
+          ),
+        ),
+      );
+      return response as AxiosResponse<T, D>;
     } catch (error) {
       if (callerSignal?.aborted) throw abortReason(callerSignal);
       throw this.toFailure(error, call, controller.signal.reason === DEADLINE);
@@ -226,20 +211,24 @@ export class ApiClient {
     }
   }
 
-  /** axios-retry's retryCondition: plans the retry and remembers the wait. */
+  private attempted(call: CallState): void {
+    call.attempts++;
+    this.emit({ type: 'attempt', ...call.facts, attempt: call.attempts, maxAttempts: call.maxAttempts });
+  }
+
+  /** axios-retry's retryCondition: plans the retry, asks the breaker and the budget, remembers the wait. */
   private shouldRetry(error: AxiosError): boolean {
     const call = callOf(error.config);
     if (!call) return false;
-    const now = performance.now();
     const plan = planRetry({
       failure: attemptFailure(error),
-      method: call.method,
+      method: call.facts.method,
       policy: call.policy,
       retriesDone: call.retries,
       hasIdempotencyKey: call.hasIdempotencyKey,
       streamBody: call.streamBody,
       retryAfter: error.response?.headers?.['retry-after'],
-      remainingMs: call.remainingMs(now),
+      remainingMs: call.remainingMs(),
       now: Date.now(),
     });
     call.lastReason = plan.reason;
@@ -247,59 +236,97 @@ export class ApiClient {
       call.giveUp = plan.giveUp;
       return false;
     }
+    if (this.guard.isOpen) {
+      call.giveUp = 'breaker-open';
+      call.lastReason = `${plan.reason}; circuit open`;
+      return false;
+    }
+    if (!this.guard.tryRetry()) {
+      call.giveUp = 'budget-exhausted';
+      call.lastReason = `${plan.reason}; retry budget exhausted`;
+      this.logger.warn(
+        `${call.facts.method} ${call.facts.url} no retry after ${plan.reason}: retry budget exhausted ` +
+          `requestId=${call.facts.requestId ?? '-'}`,
+      );
+      this.emit({ type: 'budget-exhausted', ...call.facts, attempt: call.attempts, reason: plan.reason });
+      return false;
+    }
     call.nextDelayMs = plan.delayMs;
     return true;
   }
 
   /** axios-retry's onRetry: bounds the next attempt by the deadline, logs, reports. */
-  private beforeRetry(retryNumber: number, _error: AxiosError, config: ConfigWithCall): void {
+  private beforeRetry(retryNumber: number, config: ConfigWithCall): void {
     const call = config[CALL];
     if (!call) return;
     call.retries = retryNumber;
     const left = call.remainingMs() - call.nextDelayMs;
     config.timeout = Math.max(1, Math.min(this.settings.attemptTimeoutMs, Math.floor(left)));
     const event = {
-      client: this.settings.name,
-      method: call.method,
-      url: call.url,
+      ...call.facts,
       attempt: retryNumber + 1,
-      maxAttempts: call.policy.retries + 1,
+      maxAttempts: call.maxAttempts,
       delayMs: call.nextDelayMs,
       reason: call.lastReason,
-      requestId: call.requestId,
     };
     this.logger.warn(
       `${event.method} ${event.url} attempt ${event.attempt}/${event.maxAttempts} in ${event.delayMs}ms ` +
         `after ${event.reason} requestId=${event.requestId ?? '-'}`,
     );
     this.settings.onRetry?.(event);
+    this.emit({ type: 'retry', ...event });
   }
 
   private toFailure(error: unknown, call: CallState, deadlinePassed: boolean): unknown {
-    if (!isAxiosError(error) || (!error.response && USAGE_ERRORS.has(error.code ?? ''))) return error;
-    const failure = attemptFailure(error);
-    const kind: UpstreamFailureKind =
-      deadlinePassed || call.giveUp === 'deadline'
-        ? 'deadline'
-        : failure.status !== undefined
-          ? 'status'
-          : failure.timedOut
-            ? 'timeout'
-            : 'network';
-    const reason = deadlinePassed
-      ? `deadline of ${Math.round(call.deadlineAt - call.startedAt)}ms passed`
-      : call.lastReason || failureReason(failure);
+    let kind: UpstreamFailureKind;
+    let upstreamStatus: number | undefined;
+    let reason: string;
+    if (isBrokenCircuitError(error) || isBulkheadRejectedError(error)) {
+      kind = 'unavailable';
+      reason = isBrokenCircuitError(error) ? 'circuit open' : 'concurrency limit reached';
+      if (isBulkheadRejectedError(error)) this.emit({ type: 'bulkhead-rejected', ...call.facts });
+      call.giveUp = isBrokenCircuitError(error) ? 'breaker-open' : call.giveUp;
+    } else if (!isAxiosError(error) || (!error.response && USAGE_ERRORS.has(error.code ?? ''))) {
+      return error;
+    } else {
+      const failure = attemptFailure(error);
+      upstreamStatus = failure.status;
+      kind =
+        deadlinePassed || call.giveUp === 'deadline'
+          ? 'deadline'
+          : call.giveUp === 'budget-exhausted' || call.giveUp === 'breaker-open'
+            ? 'unavailable'
+            : failure.status !== undefined
+              ? 'status'
+              : failure.timedOut
+                ? 'timeout'
+                : 'network';
+      reason = deadlinePassed
+        ? `deadline of ${Math.round(call.deadlineAt - call.startedAt)}ms passed`
+        : call.lastReason || failureReason(failure);
+    }
+    this.emit({
+      type: 'give-up',
+      ...call.facts,
+      attempts: call.attempts,
+      reason,
+      cause: call.giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted'),
+    });
     return new UpstreamException({
       kind,
       client: this.settings.name,
-      method: call.method,
-      url: call.url,
-      upstreamStatus: failure.status,
+      method: call.facts.method,
+      url: call.facts.url,
+      upstreamStatus,
       attempts: call.attempts,
       elapsedMs: performance.now() - call.startedAt,
       reason,
       cause: error,
     });
+  }
+
+  private emit(event: ClientEvent): void {
+    this.settings.onEvent?.(event);
   }
 
   private idempotencyKeyOf(
@@ -316,21 +343,6 @@ export class ApiClient {
   }
 }
 
-function attemptFailure(error: AxiosError): AttemptFailure {
-  const status = error.response?.status;
-  const code = error.code;
-  return {
-    status,
-    code,
-    timedOut: status === undefined && (code === 'ETIMEDOUT' || code === 'ECONNABORTED'),
-    canceled: code === 'ERR_CANCELED',
-  };
-}
-
-function abortReason(signal: { reason?: unknown }): unknown {
+function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
-function isStream(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && typeof (data as { pipe?: unknown }).pipe === 'function';
 }

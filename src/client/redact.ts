@@ -9,11 +9,13 @@ export function redactUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    // a relative or broken URL: keep the path, mask the whole query
-    const query = url.indexOf('?');
-    return query === -1 ? url : `${url.slice(0, query)}?${MASK}`;
+    // a relative or broken URL: no credentials, no fragment, the whole query masked
+    const bare = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1').replace(/#.*$/s, '');
+    const query = bare.indexOf('?');
+    return query === -1 ? bare : `${bare.slice(0, query)}?${MASK}`;
   }
   parsed.username = '';
+  parsed.hash = '';
   parsed.password = '';
   for (const key of new Set(parsed.searchParams.keys())) {
     if (SECRET_KEY.test(key)) parsed.searchParams.set(key, MASK);

@@ -117,16 +117,20 @@ export function isReplayable(
 
 /**
  * Full-jitter backoff before retry `retryNumber` (1 for the first retry):
- * `random() * baseDelayMs * 2^(retryNumber-1)`, then capped at `maxDelayMs`.
+ * `random() * baseDelayMs * 2^(retryNumber-1)`, then the hard cap
+ * `maxDelayMs`. A huge retry number cannot make it NaN.
  */
 export function backoffDelay(
   retryNumber: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  const ceiling = policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1);
-  return Math.min(policy.maxDelayMs, Math.floor(random() * ceiling));
+  const jittered = random() * policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1);
+  // 0 * Infinity: a zero draw or base past the float range waits nothing
+  return Number.isNaN(jittered) ? 0 : Math.min(policy.maxDelayMs, Math.floor(jittered));
 }
+
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? [\w :-]+$/i;
 
 /**
  * Milliseconds a `Retry-After` header asks to wait: delta-seconds or an
@@ -137,6 +141,8 @@ export function parseRetryAfter(header: unknown, now: number): number | undefine
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value).trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // an HTTP-date starts with its day name (IMF-fixdate, RFC 850, asctime); anything else is not one
+  if (!HTTP_DATE.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -147,7 +153,14 @@ export type RetryPlan =
   | { readonly retry: false; readonly reason: string; readonly giveUp: GiveUpCause };
 
 /** Why no further attempt is made. */
-export type GiveUpCause = 'not-transient' | 'not-replayable' | 'exhausted' | 'deadline' | 'stream-body';
+export type GiveUpCause =
+  | 'not-transient'
+  | 'not-replayable'
+  | 'exhausted'
+  | 'deadline'
+  | 'stream-body'
+  | 'budget-exhausted'
+  | 'breaker-open';
 
 /** Everything {@link planRetry} weighs. */
 export interface RetryInput {

@@ -1,0 +1,206 @@
+import { isAxiosError } from 'axios';
+import {
+  bulkhead,
+  type BulkheadPolicy,
+  circuitBreaker,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  handleWhen,
+  SamplingBreaker,
+} from 'cockatiel';
+import type { ClientEvent } from './client-events.js';
+import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
+
+/** Options of a client's circuit breaker (one per client). */
+export interface CircuitBreakerOptions {
+  /**
+   * Share of failed attempts in the sampling window that opens the breaker.
+   * @default 0.5
+   */
+  readonly threshold: number;
+  /**
+   * The sampling window, in milliseconds.
+   * @default 10000
+   */
+  readonly samplingDurationMs: number;
+  /**
+   * Attempts the window must hold before the breaker may open.
+   * @default 20
+   */
+  readonly minimumThroughput: number;
+  /**
+   * How long the breaker stays open before a half-open probe, in milliseconds.
+   * @default 5000
+   */
+  readonly breakDurationMs: number;
+}
+
+/** Options of a client's concurrency limit. */
+export interface BulkheadOptions {
+  /** Calls in flight at once. */
+  readonly maxConcurrent: number;
+  /**
+   * Calls waiting for a slot; more are refused at once.
+   * @default 0
+   */
+  readonly maxQueued?: number;
+}
+
+/** The defaults, in one place. */
+export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = Object.freeze({
+  threshold: 0.5,
+  samplingDurationMs: 10_000,
+  minimumThroughput: 20,
+  breakDurationMs: 5000,
+});
+
+/** Breaker states as reported. */
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated' | 'disabled';
+
+/** What `getStats()` reports of a client. */
+export interface ClientStats {
+  readonly client: string;
+  readonly breaker: BreakerState;
+  /** Tokens in the retry budget, or `null` without a budget. */
+  readonly budgetTokens: number | null;
+  readonly budgetMaxTokens: number | null;
+  /** Calls in flight and waiting, with a bulkhead. */
+  readonly inFlight: number;
+  readonly queued: number;
+  /** Since the client was made. */
+  readonly totals: Readonly<{
+    calls: number;
+    attempts: number;
+    retries: number;
+    failures: number;
+    budgetExhausted: number;
+    breakerRejections: number;
+    bulkheadRejections: number;
+  }>;
+}
+
+const STATE_NAMES: Readonly<Record<CircuitState, BreakerState>> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/**
+ * True for an attempt's failure that says the upstream is unwell (network,
+ * timeout, 5xx, 408, 429) — not for a 4xx answer or a cancelled call.
+ */
+export function isUpstreamFault(error: unknown): boolean {
+  if (!isAxiosError(error) || error.code === 'ERR_CANCELED') return false;
+  const status = error.response?.status;
+  return status === undefined || status >= 500 || status === 408 || status === 429;
+}
+
+/**
+ * A client's protection of its upstream and of the app: the breaker sees
+ * every attempt, the budget every retry, the bulkhead every call.
+ */
+export class OverloadGuard {
+  readonly totals = {
+    calls: 0,
+    attempts: 0,
+    retries: 0,
+    failures: 0,
+    budgetExhausted: 0,
+    breakerRejections: 0,
+    bulkheadRejections: 0,
+  };
+  private readonly breaker: CircuitBreakerPolicy | undefined;
+  private readonly budget: RetryBudget | undefined;
+  private readonly bulkhead: BulkheadPolicy | undefined;
+  private readonly bulkheadOptions: BulkheadOptions | false;
+
+  constructor(
+    private readonly client: string,
+    options: {
+      breaker: CircuitBreakerOptions | false;
+      budget: RetryBudgetOptions | false;
+      bulkhead: BulkheadOptions | false;
+    },
+    private readonly emit: (event: ClientEvent) => void,
+  ) {
+    this.budget = options.budget ? new RetryBudget(options.budget) : undefined;
+    if (options.breaker) {
+      const { threshold, samplingDurationMs, minimumThroughput, breakDurationMs } = options.breaker;
+      this.breaker = circuitBreaker(handleWhen(isUpstreamFault), {
+        halfOpenAfter: breakDurationMs,
+        breaker: new SamplingBreaker({
+          threshold,
+          duration: samplingDurationMs,
+          minimumRps: minimumThroughput / (samplingDurationMs / 1000),
+        }),
+      });
+      this.breaker.onBreak(() => emit({ type: 'breaker-open', client }));
+      this.breaker.onHalfOpen(() => emit({ type: 'breaker-half-open', client }));
+      this.breaker.onReset(() => emit({ type: 'breaker-close', client }));
+    }
+    this.bulkheadOptions = options.bulkhead;
+    if (options.bulkhead) {
+      this.bulkhead = bulkhead(options.bulkhead.maxConcurrent, options.bulkhead.maxQueued ?? 0);
+    }
+  }
+
+  /** Runs one call within the concurrency limit (throws `BulkheadRejectedError` when full). */
+  runCall<T>(call: () => Promise<T>): Promise<T> {
+    this.totals.calls++;
+    return this.bulkhead ? this.bulkhead.execute(call) : call();
+  }
+
+  /**
+   * Runs one attempt through the breaker (throws `BrokenCircuitError` when
+   * open, without calling `send`); a healthy answer fills the budget.
+   */
+  async runAttempt<T>(send: () => Promise<T>): Promise<T> {
+    const counted = (): Promise<T> => {
+      this.totals.attempts++;
+      return send();
+    };
+    try {
+      const result = await (this.breaker ? this.breaker.execute(counted) : counted());
+      this.budget?.deposit();
+      return result;
+    } catch (error) {
+      if (isUpstreamFault(error)) this.totals.failures++;
+      else if (isAxiosError(error) && error.response) this.budget?.deposit();
+      throw error;
+    }
+  }
+
+  /** True while the breaker refuses attempts (a retry would fail at once). */
+  get isOpen(): boolean {
+    return this.breaker?.state === CircuitState.Open;
+  }
+
+  /** Takes one retry from the budget; `false` when it is spent. */
+  tryRetry(): boolean {
+    if (this.budget && !this.budget.tryWithdraw()) {
+      this.totals.budgetExhausted++;
+      return false;
+    }
+    this.totals.retries++;
+    return true;
+  }
+
+  stats(): ClientStats {
+    return {
+      client: this.client,
+      breaker: this.breaker ? STATE_NAMES[this.breaker.state] : 'disabled',
+      budgetTokens: this.budget ? Math.round(this.budget.level * 100) / 100 : null,
+      budgetMaxTokens: this.budget ? this.budget.options.maxTokens : null,
+      inFlight:
+        this.bulkhead && this.bulkheadOptions
+          ? this.bulkheadOptions.maxConcurrent - this.bulkhead.executionSlots
+          : 0,
+      queued:
+        this.bulkhead && this.bulkheadOptions
+          ? (this.bulkheadOptions.maxQueued ?? 0) - this.bulkhead.queueSlots
+          : 0,
+      totals: { ...this.totals },
+    };
+  }
+}
