@@ -130,6 +130,11 @@ describe('overload protection against a real upstream', () => {
       expect(fast).toMatchObject({ kind: 'unavailable', attempts: 0, reason: 'circuit open' });
       expect(fast.entry).toMatchObject({ reason: 'UPSTREAM_UNAVAILABLE', status: 503 });
       expect(upstream.hitsOf('/svc')).toHaveLength(hits);
+      expect(client.getStats().totals).toMatchObject({
+        breakerRejections: 1,
+        attempts: hits,
+        failures: hits,
+      });
 
       upstream.script('/svc', { status: 200, body: { back: true } });
       await sleep(200);
@@ -194,7 +199,7 @@ describe('overload protection against a real upstream', () => {
       await Promise.all(running);
       expect(upstream.hitsOf('/slow')).toHaveLength(2);
       expect(eventsOf('bulkhead-rejected')).toHaveLength(1);
-      expect(client.getStats()).toMatchObject({ inFlight: 0, totals: { bulkheadRejections: 0, calls: 3 } });
+      expect(client.getStats()).toMatchObject({ inFlight: 0, totals: { bulkheadRejections: 1, calls: 3 } });
     });
 
     it('queues up to maxQueued calls', async () => {

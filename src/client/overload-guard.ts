@@ -6,6 +6,8 @@ import {
   type CircuitBreakerPolicy,
   CircuitState,
   handleWhen,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
   SamplingBreaker,
 } from 'cockatiel';
 import type { ClientEvent } from './client-events.js';
@@ -146,9 +148,15 @@ export class OverloadGuard {
   }
 
   /** Runs one call within the concurrency limit (throws `BulkheadRejectedError` when full). */
-  runCall<T>(call: () => Promise<T>): Promise<T> {
+  async runCall<T>(call: () => Promise<T>): Promise<T> {
     this.totals.calls++;
-    return this.bulkhead ? this.bulkhead.execute(call) : call();
+    if (!this.bulkhead) return call();
+    try {
+      return await this.bulkhead.execute(call);
+    } catch (error) {
+      if (isBulkheadRejectedError(error)) this.totals.bulkheadRejections++;
+      throw error;
+    }
   }
 
   /**
@@ -165,7 +173,8 @@ export class OverloadGuard {
       this.budget?.deposit();
       return result;
     } catch (error) {
-      if (isUpstreamFault(error)) this.totals.failures++;
+      if (isBrokenCircuitError(error)) this.totals.breakerRejections++;
+      else if (isUpstreamFault(error)) this.totals.failures++;
       else if (isAxiosError(error) && error.response) this.budget?.deposit();
       throw error;
     }
