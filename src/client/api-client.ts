@@ -4,7 +4,6 @@ import {
   AxiosHeaders,
   create as createAxios,
   getAdapter,
-  isAxiosError,
   type AxiosError,
   type AxiosInstance,
   type AxiosInterceptorManager,
@@ -12,7 +11,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axiosRetry from 'axios-retry';
-import { isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
+import { isBulkheadRejectedError } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { currentRequestContext } from '../errors/request-context.js';
@@ -23,24 +22,25 @@ import {
   resolveApiClientOptions,
   resolveRetryPolicy,
 } from './api-client.options.js';
-import { attemptFailure, CALL, CallState, callOf, type ConfigWithCall, isStream } from './call-state.js';
+import {
+  attemptFailure,
+  CALL,
+  CallState,
+  callOf,
+  type ConfigWithCall,
+  finalFailure,
+  isStream,
+} from './call-state.js';
 import type { ClientEvent } from './client-events.js';
 import { type ClientStats, OverloadGuard } from './overload-guard.js';
 import { redactUrl } from './redact.js';
 import { ResponseInterceptors } from './response-interceptors.js';
-import { failureReason, planRetry } from './retry.policy.js';
-import { UpstreamException, type UpstreamFailureKind } from './upstream.exception.js';
+import { planRetry } from './retry.policy.js';
+import { UpstreamException } from './upstream.exception.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
 /** The abort reason of a call whose deadline passed. */
 const DEADLINE = Symbol('deadline');
-/** axios errors that are a mistake in the call, not a failure of the upstream. */
-const USAGE_ERRORS = new Set([
-  'ERR_INVALID_URL',
-  'ERR_BAD_OPTION',
-  'ERR_BAD_OPTION_VALUE',
-  'ERR_NOT_SUPPORT',
-]);
 
 /**
  * An HTTP client for calls to other services: axios through `@nestjs/axios`
@@ -167,14 +167,13 @@ export class ApiClient {
       headers.set(requestIdHeader, requestId);
     const deadline = deadlineMs ?? this.settings.deadlineMs;
     const policy = resolveRetryPolicy(this.settings.retry, retry);
-    const facts = {
-      client: this.settings.name,
-      method,
-      url: redactUrl(this.axiosRef.getUri({ ...axiosConfig, method })),
-      requestId,
-    };
     const call = new CallState(
-      facts,
+      () => ({
+        client: this.settings.name,
+        method,
+        url: redactUrl(this.axiosRef.getUri({ ...axiosConfig, method })),
+        requestId,
+      }),
       policy,
       started,
       started + deadline,
@@ -213,7 +212,9 @@ export class ApiClient {
 
   private attempted(call: CallState): void {
     call.attempts++;
-    this.emit({ type: 'attempt', ...call.facts, attempt: call.attempts, maxAttempts: call.maxAttempts });
+    if (this.settings.onEvent) {
+      this.emit({ type: 'attempt', ...call.facts, attempt: call.attempts, maxAttempts: call.maxAttempts });
+    }
   }
 
   /** axios-retry's retryCondition: plans the retry, asks the breaker and the budget, remembers the wait. */
@@ -222,7 +223,7 @@ export class ApiClient {
     if (!call) return false;
     const plan = planRetry({
       failure: attemptFailure(error),
-      method: call.facts.method,
+      method: (error.config?.method ?? 'GET').toUpperCase(),
       policy: call.policy,
       retriesDone: call.retries,
       hasIdempotencyKey: call.hasIdempotencyKey,
@@ -278,49 +279,24 @@ export class ApiClient {
   }
 
   private toFailure(error: unknown, call: CallState, deadlinePassed: boolean): unknown {
-    let kind: UpstreamFailureKind;
-    let upstreamStatus: number | undefined;
-    let reason: string;
-    if (isBrokenCircuitError(error) || isBulkheadRejectedError(error)) {
-      kind = 'unavailable';
-      reason = isBrokenCircuitError(error) ? 'circuit open' : 'concurrency limit reached';
-      if (isBulkheadRejectedError(error)) this.emit({ type: 'bulkhead-rejected', ...call.facts });
-      call.giveUp = isBrokenCircuitError(error) ? 'breaker-open' : call.giveUp;
-    } else if (!isAxiosError(error) || (!error.response && USAGE_ERRORS.has(error.code ?? ''))) {
-      return error;
-    } else {
-      const failure = attemptFailure(error);
-      upstreamStatus = failure.status;
-      kind =
-        deadlinePassed || call.giveUp === 'deadline'
-          ? 'deadline'
-          : call.giveUp === 'budget-exhausted' || call.giveUp === 'breaker-open'
-            ? 'unavailable'
-            : failure.status !== undefined
-              ? 'status'
-              : failure.timedOut
-                ? 'timeout'
-                : 'network';
-      reason = deadlinePassed
-        ? `deadline of ${Math.round(call.deadlineAt - call.startedAt)}ms passed`
-        : call.lastReason || failureReason(failure);
-    }
+    const failure = finalFailure(error, call, deadlinePassed);
+    if (!failure) return error;
+    if (failure.reason === 'circuit open') call.giveUp = 'breaker-open';
+    if (isBulkheadRejectedError(error)) this.emit({ type: 'bulkhead-rejected', ...call.facts });
     this.emit({
       type: 'give-up',
       ...call.facts,
       attempts: call.attempts,
-      reason,
+      reason: failure.reason,
       cause: call.giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted'),
     });
     return new UpstreamException({
-      kind,
+      ...failure,
       client: this.settings.name,
       method: call.facts.method,
       url: call.facts.url,
-      upstreamStatus,
       attempts: call.attempts,
       elapsedMs: performance.now() - call.startedAt,
-      reason,
       cause: error,
     });
   }

@@ -1,6 +1,16 @@
-import type { AxiosError, InternalAxiosRequestConfig } from 'axios';
+import { type AxiosError, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
+import { isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
 import type { CallFacts } from './client-events.js';
-import type { AttemptFailure, GiveUpCause, RetryPolicy } from './retry.policy.js';
+import { type AttemptFailure, failureReason, type GiveUpCause, type RetryPolicy } from './retry.policy.js';
+import type { UpstreamFailureKind } from './upstream.exception.js';
+
+/** axios errors that are a mistake in the call, not a failure of the upstream. */
+const USAGE_ERRORS: ReadonlySet<string> = new Set([
+  'ERR_INVALID_URL',
+  'ERR_BAD_OPTION',
+  'ERR_BAD_OPTION_VALUE',
+  'ERR_NOT_SUPPORT',
+]);
 
 /** Where a call's state rides along in the axios config (a string key: axios drops symbols). */
 export const CALL = 'faultlineCall';
@@ -12,15 +22,21 @@ export class CallState {
   giveUp: GiveUpCause | undefined;
   lastReason = '';
   nextDelayMs = 0;
+  private knownFacts: CallFacts | undefined;
 
   constructor(
-    readonly facts: CallFacts,
+    private readonly describe: () => CallFacts,
     readonly policy: RetryPolicy,
     readonly startedAt: number,
     readonly deadlineAt: number,
     readonly hasIdempotencyKey: boolean,
     readonly streamBody: boolean,
   ) {}
+
+  /** Client, method, redacted URL and request id: worked out on first use (logs, events, failures). */
+  get facts(): CallFacts {
+    return (this.knownFacts ??= this.describe());
+  }
 
   /** Attempts this call may make at most. */
   get maxAttempts(): number {
@@ -48,6 +64,27 @@ export function attemptFailure(error: AxiosError): AttemptFailure {
     timedOut: status === undefined && (code === 'ETIMEDOUT' || code === 'ECONNABORTED'),
     canceled: code === 'ERR_CANCELED',
   };
+}
+
+/** How a call finally failed, or `undefined` when the error is not the upstream's (a usage error). */
+export function finalFailure(
+  error: unknown,
+  call: CallState,
+  deadlinePassed: boolean,
+): { kind: UpstreamFailureKind; upstreamStatus?: number; reason: string } | undefined {
+  if (isBrokenCircuitError(error)) return { kind: 'unavailable', reason: 'circuit open' };
+  if (isBulkheadRejectedError(error)) return { kind: 'unavailable', reason: 'concurrency limit reached' };
+  if (!isAxiosError(error) || (!error.response && USAGE_ERRORS.has(error.code ?? ''))) return undefined;
+  const failure = attemptFailure(error);
+  const reason = deadlinePassed
+    ? `deadline of ${Math.round(call.deadlineAt - call.startedAt)}ms passed`
+    : call.lastReason || failureReason(failure);
+  let kind: UpstreamFailureKind;
+  if (deadlinePassed || call.giveUp === 'deadline') kind = 'deadline';
+  else if (call.giveUp === 'budget-exhausted' || call.giveUp === 'breaker-open') kind = 'unavailable';
+  else if (failure.status !== undefined) kind = 'status';
+  else kind = failure.timedOut ? 'timeout' : 'network';
+  return { kind, upstreamStatus: failure.status, reason };
 }
 
 /** A body that can be read once only. */
