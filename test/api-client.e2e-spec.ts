@@ -5,6 +5,7 @@ import { LogCapture } from './fixtures/log-capture.js';
 import { refusedUrl, Upstream } from './fixtures/upstream.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
+const TRANSPORTS = ['node', 'undici'] as const;
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -20,7 +21,7 @@ const logs = new LogCapture();
 beforeAll(() => Logger.overrideLogger(logs));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
-describe('ApiClient against a real upstream', () => {
+describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (transport) => {
   let upstream: Upstream;
   let events: RetryEvent[];
   let client: ApiClient;
@@ -39,6 +40,7 @@ describe('ApiClient against a real upstream', () => {
   const make = (options: ConstructorParameters<typeof ApiClient>[0] = {}) => {
     events = [];
     client = new ApiClient({
+      transport,
       baseURL: upstream.url,
       retry: FAST,
       attemptTimeoutMs: 500,
@@ -112,7 +114,7 @@ describe('ApiClient against a real upstream', () => {
   });
 
   it('retries a refused connection for any method, POST included', async () => {
-    const refused = new ApiClient({ baseURL: await refusedUrl(), retry: { ...FAST, retries: 2 } });
+    const refused = new ApiClient({ transport, baseURL: await refusedUrl(), retry: { ...FAST, retries: 2 } });
     const error = await failure(refused.post('/orders', { a: 1 }));
     expect(error).toMatchObject({ kind: 'network', attempts: 3, entry: { reason: 'UPSTREAM_ERROR' } });
     expect((error as UpstreamException).reason).toBe('ECONNREFUSED');
@@ -291,7 +293,7 @@ describe('ApiClient against a real upstream', () => {
   });
 });
 
-describe('ApiClient over TLS', () => {
+describe.each(TRANSPORTS)('ApiClient over TLS (%s transport)', (transport) => {
   let upstream: Upstream;
 
   beforeAll(async () => {
@@ -302,7 +304,7 @@ describe('ApiClient over TLS', () => {
   });
 
   it('never retries a certificate error', async () => {
-    const client = new ApiClient({ baseURL: upstream.url, retry: FAST });
+    const client = new ApiClient({ transport, baseURL: upstream.url, retry: FAST });
     const error = await failure(client.get('/secure'));
     expect(error).toMatchObject({ kind: 'network', attempts: 1 });
     expect((error as UpstreamException).reason).toMatch(/SELF_SIGNED|CERT/);
@@ -313,7 +315,11 @@ describe('ApiClient over TLS', () => {
     const { readFileSync } = await import('node:fs');
     const { Agent } = await import('node:https');
     const ca = readFileSync(new URL('./fixtures/tls/cert.pem', import.meta.url));
-    const client = new ApiClient({ baseURL: upstream.url, axios: { httpsAgent: new Agent({ ca }) } });
+    const client = new ApiClient({
+      transport,
+      baseURL: upstream.url,
+      axios: { httpsAgent: new Agent({ ca }) },
+    });
     upstream.script('/secure', { status: 503 }, { status: 200, body: { tls: true } });
     const { data } = await client.get('/secure');
     expect(data).toEqual({ tls: true });

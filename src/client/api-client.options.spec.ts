@@ -17,6 +17,7 @@ describe('DEFAULT_API_CLIENT_OPTIONS', () => {
       retry: DEFAULT_RETRY_POLICY,
       idempotencyKeys: false,
       requestIdHeader: 'X-Request-Id',
+      transport: 'undici',
     });
     expect(DEFAULT_API_CLIENT_OPTIONS.retry).toMatchObject({
       retries: 3,
@@ -198,5 +199,23 @@ describe('overload options', () => {
       budget: false,
       breaker: false,
     });
+  });
+});
+
+describe('transport', () => {
+  it('is undici with its pool defaults unless the node adapter is asked for', () => {
+    expect(resolveApiClientOptions('svc').transport).toEqual({
+      type: 'undici',
+      connections: 64,
+      keepAliveTimeoutMs: 4000,
+    });
+    expect(
+      resolveApiClientOptions('svc', { transport: { type: 'undici', connections: 8 } }).transport,
+    ).toEqual({
+      type: 'undici',
+      connections: 8,
+      keepAliveTimeoutMs: 4000,
+    });
+    expect(resolveApiClientOptions('svc', { transport: 'node' }).transport).toEqual({ type: 'node' });
   });
 });

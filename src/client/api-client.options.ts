@@ -7,6 +7,7 @@ import {
   DEFAULT_CIRCUIT_BREAKER,
 } from './overload-guard.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudgetOptions } from './retry-budget.js';
+import { DEFAULT_UNDICI_TRANSPORT, type UndiciTransportOptions } from './undici.adapter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.policy.js';
 
 /** Options of one client (`client` or an entry of `clients` in the module options). */
@@ -75,6 +76,13 @@ export interface ApiClientOptions {
    */
   bulkhead?: BulkheadOptions | false;
   /**
+   * The HTTP transport under axios: `'undici'` (Node's own client, with a
+   * connection pool per origin) or `'node'` (axios' http adapter). Pool
+   * settings: `{ type: 'undici', connections: 64, keepAliveTimeoutMs: 4000 }`.
+   * @default 'undici'
+   */
+  transport?: 'node' | 'undici' | ({ readonly type: 'undici' } & UndiciTransportOptions);
+  /**
    * More axios defaults for the client's own instance (`httpsAgent`,
    * `maxRedirects`, `validateStatus`, ...).
    * @default {}
@@ -97,6 +105,8 @@ export interface ResolvedApiClientOptions {
   readonly budget: RetryBudgetOptions | false;
   readonly breaker: CircuitBreakerOptions | false;
   readonly bulkhead: BulkheadOptions | false;
+  readonly transport:
+    { readonly type: 'node' } | ({ readonly type: 'undici' } & Required<UndiciTransportOptions>);
   readonly axios: CreateAxiosDefaults;
 }
 
@@ -107,7 +117,16 @@ export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
   retry: DEFAULT_RETRY_POLICY,
   idempotencyKeys: false,
   requestIdHeader: 'X-Request-Id',
+  transport: 'undici',
 } as const);
+
+function resolveTransport(
+  transport: NonNullable<ApiClientOptions['transport']>,
+): ResolvedApiClientOptions['transport'] {
+  if (transport === 'node') return { type: 'node' };
+  const pool = typeof transport === 'string' ? {} : withoutUndefined(transport);
+  return { ...DEFAULT_UNDICI_TRANSPORT, ...pool, type: 'undici' };
+}
 
 /** The name of the client `ErrorsModule` registers from its `client` option. */
 export const DEFAULT_CLIENT = 'default';
@@ -160,6 +179,7 @@ export function resolveApiClientOptions(
         ? false
         : { ...DEFAULT_CIRCUIT_BREAKER, ...withoutUndefined(options.breaker ?? {}) },
     bulkhead: options.bulkhead ?? false,
+    transport: resolveTransport(options.transport ?? DEFAULT_API_CLIENT_OPTIONS.transport),
     axios: { ...options.axios },
   };
 }

@@ -36,6 +36,7 @@ import { type ClientStats, OverloadGuard } from './overload-guard.js';
 import { redactUrl } from './redact.js';
 import { ResponseInterceptors } from './response-interceptors.js';
 import { planRetry } from './retry.policy.js';
+import { createUndiciAdapter } from './undici.adapter.js';
 import { UpstreamException } from './upstream.exception.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
@@ -73,6 +74,7 @@ export class ApiClient {
   private readonly guard: OverloadGuard;
   /** The client's own headers carry an `Idempotency-Key` for every call. */
   private readonly defaultIdempotencyKey: boolean;
+  private readonly closeTransport: () => Promise<void>;
 
   constructor(options: ApiClientOptions | ResolvedApiClientOptions = {}) {
     this.settings = 'name' in options ? options : resolveApiClientOptions('default', options);
@@ -86,7 +88,10 @@ export class ApiClient {
       headers: { ...axios.headers, ...headers },
       transitional: { ...axios.transitional, clarifyTimeoutError: true },
     });
-    const transport = getAdapter(instance.defaults.adapter);
+    const undici =
+      this.settings.transport.type === 'undici' ? createUndiciAdapter(this.settings.transport) : undefined;
+    this.closeTransport = () => undici?.close() ?? Promise.resolve();
+    const transport = undici ?? getAdapter(instance.defaults.adapter);
     // past axios' cancellation check, so an aborted attempt never reaches the breaker or the network
     instance.defaults.adapter = (config) => {
       const call = callOf(config);
@@ -147,6 +152,15 @@ export class ApiClient {
     return this.request<T, D>({ ...config, method: 'PATCH', url, data });
   }
 
+  /** Closes the transport's idle connections (Nest calls it when the app closes). */
+  close(): Promise<void> {
+    return this.closeTransport();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+
   /** Breaker state, retry budget level, bulkhead occupancy and totals of this client. */
   getStats(): ClientStats {
     return this.guard.stats();
@@ -175,6 +189,7 @@ export class ApiClient {
         requestId,
       }),
       policy,
+      axiosConfig.timeout || this.settings.attemptTimeoutMs,
       started,
       started + deadline,
       headers.has(IDEMPOTENCY_KEY) || this.defaultIdempotencyKey,
@@ -193,7 +208,7 @@ export class ApiClient {
               method,
               headers,
               signal: controller.signal,
-              timeout: Math.min(this.settings.attemptTimeoutMs, deadline),
+              timeout: Math.min(call.attemptTimeoutMs, deadline),
               'axios-retry': { retries: call.maxAttempts - 1 },
               [CALL]: call,
             } as ApiRequestConfig<D>),
@@ -262,7 +277,7 @@ export class ApiClient {
     if (!call) return;
     call.retries = retryNumber;
     const left = call.remainingMs() - call.nextDelayMs;
-    config.timeout = Math.max(1, Math.min(this.settings.attemptTimeoutMs, Math.floor(left)));
+    config.timeout = Math.max(1, Math.min(call.attemptTimeoutMs, Math.floor(left)));
     const event = {
       ...call.facts,
       attempt: retryNumber + 1,

@@ -27,6 +27,8 @@ export class CallState {
   constructor(
     private readonly describe: () => CallFacts,
     readonly policy: RetryPolicy,
+    /** The time one attempt may take. */
+    readonly attemptTimeoutMs: number,
     readonly startedAt: number,
     readonly deadlineAt: number,
     readonly hasIdempotencyKey: boolean,

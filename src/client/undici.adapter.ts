@@ -1,0 +1,323 @@
+/**
+ * An axios adapter over undici, Node's own HTTP client: the axios API (and
+ * axios-retry, and HttpService) on a faster transport. It keeps the axios
+ * behaviours a client relies on — bodies, response types, decompression,
+ * size limits, timeouts and cancellation with axios' error codes, redirects,
+ * TLS options, validateStatus — and gives network errors the Node codes the
+ * retry policy classifies (ECONNRESET, ECONNREFUSED, TLS codes, ...).
+ */
+import {
+  Axios,
+  AxiosError,
+  AxiosHeaders,
+  type AxiosAdapter,
+  type AxiosResponse,
+  CanceledError,
+  getAdapter,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import axios from 'axios';
+import type { Agent as HttpsAgent } from 'node:https';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { Agent, type Dispatcher } from 'undici';
+
+/** Connection pool settings of the undici transport. */
+export interface UndiciTransportOptions {
+  /**
+   * Connections kept per origin.
+   * @default 64
+   */
+  readonly connections?: number;
+  /**
+   * How long an idle connection is kept open, in milliseconds (below the
+   * common 5 s server default, so the client closes first).
+   * @default 4000
+   */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+export const DEFAULT_UNDICI_TRANSPORT: Required<UndiciTransportOptions> = Object.freeze({
+  connections: 64,
+  keepAliveTimeoutMs: 4000,
+});
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that must not follow a redirect to another origin. */
+const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
+/** undici's own error codes, as the Node codes the rest of the client knows. */
+const NODE_CODES: Readonly<Record<string, string>> = {
+  UND_ERR_SOCKET: 'ECONNRESET',
+  UND_ERR_CLOSED: 'ECONNRESET',
+  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+};
+const TIMEOUT = Symbol('timeout');
+const ZLIB_TOLERANT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
+const urlBuilder = new Axios({});
+
+/** Makes the adapter; its connection pools live as long as it does (see `close`). */
+export function createUndiciAdapter(
+  options: UndiciTransportOptions = {},
+): AxiosAdapter & { close(): Promise<void> } {
+  const settings = { ...DEFAULT_UNDICI_TRANSPORT, ...options };
+  const plain = new Agent({
+    connections: settings.connections,
+    keepAliveTimeout: settings.keepAliveTimeoutMs,
+  });
+  const secured = new WeakMap<object, Agent>();
+  const dispatcherFor = (config: InternalAxiosRequestConfig): Agent => {
+    const https = config.httpsAgent as (HttpsAgent & { options?: Record<string, unknown> }) | undefined;
+    if (!https?.options) return plain;
+    let agent = secured.get(https);
+    if (!agent) {
+      const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = https.options;
+      agent = new Agent({
+        connections: settings.connections,
+        keepAliveTimeout: settings.keepAliveTimeoutMs,
+        connect: { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } as never,
+      });
+      secured.set(https, agent);
+    }
+    return agent;
+  };
+  const node = getAdapter('http');
+  const adapter = ((config: InternalAxiosRequestConfig) =>
+    needsNodeAdapter(config) ? node(config) : send(config, dispatcherFor(config))) as AxiosAdapter & {
+    close(): Promise<void>;
+  };
+  adapter.close = () => plain.close();
+  return adapter;
+}
+
+/** Options only axios' own http adapter implements: such calls go through it. */
+function needsNodeAdapter(config: InternalAxiosRequestConfig): boolean {
+  return Boolean(
+    config.proxy ||
+    config.socketPath ||
+    config.beforeRedirect ||
+    config.onUploadProgress ||
+    config.onDownloadProgress ||
+    config.maxRate ||
+    config.httpAgent,
+  );
+}
+
+async function send(config: InternalAxiosRequestConfig, dispatcher: Dispatcher): Promise<AxiosResponse> {
+  const controller = new AbortController();
+  const cancel = (reason?: unknown): void => {
+    if (!controller.signal.aborted)
+      controller.abort(reason ?? new CanceledError(undefined, undefined, config));
+  };
+  const unsubscribe = subscribeCancellation(config, cancel);
+  const timer = config.timeout ? setTimeout(() => cancel(TIMEOUT), config.timeout) : undefined;
+  try {
+    return await exchange(config, dispatcher, controller.signal);
+  } catch (error) {
+    throw toAxiosError(error, config, controller.signal);
+  } finally {
+    if (timer) clearTimeout(timer);
+    unsubscribe();
+  }
+}
+
+async function exchange(
+  config: InternalAxiosRequestConfig,
+  dispatcher: Dispatcher,
+  signal: AbortSignal,
+): Promise<AxiosResponse> {
+  let url = new URL(urlBuilder.getUri(config));
+  let method = (config.method ?? 'get').toUpperCase();
+  const headers = requestHeaders(config);
+  let body = requestBody(config, headers);
+  const maxRedirects = config.maxRedirects ?? 21;
+  for (let redirects = 0; ; redirects++) {
+    const response: Dispatcher.ResponseData = await dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    const status = response.statusCode;
+    const location = response.headers['location'];
+    const follow =
+      REDIRECTS.has(status) &&
+      typeof location === 'string' &&
+      redirects < maxRedirects &&
+      // 307 and 308 resend the body, which a stream cannot
+      !(body instanceof Readable && status >= 307);
+    if (!follow) return settle(await axiosResponse(response, config, method, url), config);
+    response.body.resume();
+    const next = new URL(location, url);
+    if (next.origin !== url.origin) for (const name of CREDENTIALS) delete headers[name];
+    if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+      method = method === 'HEAD' ? 'HEAD' : 'GET';
+      body = undefined;
+      delete headers['content-type'];
+      delete headers['content-length'];
+    }
+    url = next;
+  }
+}
+
+function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(AxiosHeaders.from(config.headers).normalize(false).toJSON())) {
+    if (value !== undefined && value !== null)
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  headers['user-agent'] ??= `axios/${axios.VERSION}`;
+  if (config.decompress !== false) headers['accept-encoding'] ??= 'gzip, deflate, br';
+  if (config.auth && !headers['authorization']) {
+    const { username = '', password = '' } = config.auth;
+    headers['authorization'] = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+  return headers;
+}
+
+function requestBody(
+  config: InternalAxiosRequestConfig,
+  headers: Record<string, string>,
+): string | Buffer | Readable | undefined {
+  const data: unknown = config.data;
+  if (data === undefined || data === null) return undefined;
+  let body: string | Buffer | Readable;
+  if (typeof FormData !== 'undefined' && data instanceof FormData) {
+    // Node's global FormData is not undici 7's: encoded by the global Response, boundary included
+    const encoded = new Response(data);
+    headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return Readable.fromWeb(encoded.body as Parameters<typeof Readable.fromWeb>[0]);
+  }
+  if (typeof data === 'string' || Buffer.isBuffer(data)) body = data;
+  else if (data instanceof ArrayBuffer) body = Buffer.from(data);
+  else if (ArrayBuffer.isView(data)) body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  else if (data instanceof Readable) body = data;
+  else if (typeof (data as { pipe?: unknown }).pipe === 'function') {
+    body = Readable.from(data as AsyncIterable<unknown>);
+    const formHeaders = (data as { getHeaders?: () => Record<string, string> }).getHeaders?.();
+    if (formHeaders)
+      for (const [name, value] of Object.entries(formHeaders)) headers[name.toLowerCase()] = value;
+  } else body = String(data);
+  const length =
+    typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : undefined;
+  if (
+    length !== undefined &&
+    config.maxBodyLength !== undefined &&
+    config.maxBodyLength > -1 &&
+    length > config.maxBodyLength
+  ) {
+    throw new AxiosError('Request body larger than maxBodyLength limit', AxiosError.ERR_BAD_REQUEST, config);
+  }
+  return body;
+}
+
+async function axiosResponse(
+  response: Dispatcher.ResponseData,
+  config: InternalAxiosRequestConfig,
+  method: string,
+  url: URL,
+): Promise<AxiosResponse> {
+  const headers = new AxiosHeaders();
+  for (const [name, value] of Object.entries(response.headers))
+    if (value !== undefined) headers.set(name, value);
+  let stream: Readable = response.body;
+  const encoding = String(headers.get('content-encoding') ?? '').toLowerCase();
+  const hasBody = method !== 'HEAD' && response.statusCode !== 204 && response.statusCode !== 304;
+  if (config.decompress !== false && hasBody && /^(x-)?gzip$|^deflate$|^br$/.test(encoding)) {
+    const decoder =
+      encoding === 'br'
+        ? createBrotliDecompress({ flush: zlibConstants.BROTLI_OPERATION_FLUSH })
+        : encoding === 'deflate'
+          ? createInflate(ZLIB_TOLERANT)
+          : createGunzip(ZLIB_TOLERANT);
+    stream = pipeline(response.body, decoder, () => undefined) as unknown as Readable;
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  const request = { method, path: url.pathname + url.search, host: url.host, protocol: url.protocol };
+  const base = { status: response.statusCode, statusText: '', headers, config, request };
+  if (config.responseType === 'stream') return { ...base, data: stream };
+  const buffer = await readAll(stream, config);
+  const data =
+    config.responseType === 'arraybuffer'
+      ? buffer
+      : buffer.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8');
+  return { ...base, data };
+}
+
+async function readAll(stream: Readable, config: InternalAxiosRequestConfig): Promise<Buffer> {
+  const limit = config.maxContentLength ?? -1;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (limit > -1 && size > limit) {
+      stream.destroy();
+      throw new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function settle(response: AxiosResponse, config: InternalAxiosRequestConfig): AxiosResponse {
+  const validate = config.validateStatus;
+  if (!response.status || !validate || validate(response.status)) return response;
+  // the same error as axios' own settle()
+  throw new AxiosError(
+    `Request failed with status code ${response.status}`,
+    [AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE][Math.floor(response.status / 100) - 4],
+    config,
+    response.request,
+    response,
+  );
+}
+
+/** axios' two ways to cancel: `signal` and `cancelToken` (which HttpService uses). */
+function subscribeCancellation(
+  config: InternalAxiosRequestConfig,
+  cancel: (reason?: unknown) => void,
+): () => void {
+  const signal = config.signal as AbortSignal | undefined;
+  const onAbort = (): void => cancel();
+  const token = config.cancelToken as
+    | {
+        reason?: unknown;
+        subscribe(fn: (reason: unknown) => void): void;
+        unsubscribe(fn: (reason: unknown) => void): void;
+      }
+    | undefined;
+  const onCancel = (reason: unknown): void => cancel(reason);
+  if (signal?.aborted) cancel();
+  else signal?.addEventListener?.('abort', onAbort, { once: true });
+  if (token?.reason) cancel(token.reason);
+  else token?.subscribe(onCancel);
+  return () => {
+    signal?.removeEventListener?.('abort', onAbort);
+    token?.unsubscribe(onCancel);
+  };
+}
+
+function toAxiosError(error: unknown, config: InternalAxiosRequestConfig, signal: AbortSignal): unknown {
+  if (error instanceof AxiosError) return error;
+  if (signal.aborted) {
+    if (signal.reason === TIMEOUT) {
+      const transitional = config.transitional;
+      return new AxiosError(
+        config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`,
+        transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
+        config,
+      );
+    }
+    return signal.reason instanceof CanceledError
+      ? signal.reason
+      : new CanceledError(undefined, undefined, config);
+  }
+  const cause = error as { code?: string; cause?: { code?: string } };
+  const code = NODE_CODES[cause.code ?? ''] ?? cause.cause?.code ?? cause.code;
+  return AxiosError.from(error as Error, code, config);
+}

@@ -1,0 +1,390 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, UpstreamException } from '../src/index.js';
+
+const TRANSPORTS = ['node', 'undici'] as const;
+const tls = (name: string) => readFileSync(new URL(`./fixtures/tls/${name}`, import.meta.url));
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return String((server.address() as AddressInfo).port);
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function serve(handler: Handler) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handler(req, res, Buffer.concat(chunks)));
+  };
+}
+
+const JSON_BODY = JSON.stringify({ hello: 'world', list: [1, 2, 3] });
+
+/** An upstream with one route per behaviour under test. */
+const routes: Record<string, Handler> = {
+  '/echo': (req, res, body) => {
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'X-Custom': 'yes',
+      'Set-Cookie': ['a=1', 'b=2'],
+    });
+    res.end(JSON.stringify({ method: req.method, headers: req.headers, body: body.toString('base64') }));
+  },
+  '/gzip': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    res.end(gzipSync(JSON_BODY));
+  },
+  '/deflate': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' });
+    res.end(deflateSync(JSON_BODY));
+  },
+  '/br': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'br' });
+    res.end(brotliCompressSync(JSON_BODY));
+  },
+  '/big': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('x'.repeat(64 * 1024));
+  },
+  '/bytes': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+    res.end(Buffer.from([0, 1, 2, 254, 255]));
+  },
+  '/text': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('plain text ✓');
+  },
+  '/slow': (_req, res) => {
+    setTimeout(() => res.end('late'), 500);
+  },
+  '/status/418': (_req, res) => {
+    res.writeHead(418);
+    res.end('teapot');
+  },
+};
+
+describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) => {
+  let upstream: Server;
+  let other: Server;
+  let base: string;
+  let otherBase: string;
+  let client: ApiClient;
+
+  beforeAll(async () => {
+    other = createServer(serve(routes['/echo']!));
+    otherBase = `http://127.0.0.1:${await listen(other)}`;
+    upstream = createServer(
+      serve((req, res, body) => {
+        const path = (req.url ?? '/').split('?')[0]!;
+        const redirect = /^\/redirect\/(\d{3})\/(same|other)\/(\d+)$/.exec(path);
+        if (redirect) {
+          const [, status, where, hops] = redirect;
+          const next = Number(hops) > 1 ? `/redirect/${status}/${where}/${Number(hops) - 1}` : '/echo';
+          res.writeHead(Number(status), {
+            Location: where === 'other' && next === '/echo' ? `${otherBase}/echo` : next,
+          });
+          res.end();
+          return;
+        }
+        (routes[path] ?? routes['/echo'])!(req, res, body);
+      }),
+    );
+    base = `http://127.0.0.1:${await listen(upstream)}`;
+    client = new ApiClient({ transport, baseURL: base, retry: false, breaker: false });
+  });
+  afterAll(async () => {
+    await client.close();
+    await close(upstream);
+    await close(other);
+  });
+
+  const echoed = (data: unknown) => data as { method: string; headers: Record<string, string>; body: string };
+  const sent = (data: unknown) => Buffer.from(echoed(data).body, 'base64');
+
+  describe('request bodies', () => {
+    it('sends JSON, strings, Buffers and URLSearchParams with their content types', async () => {
+      const json = await client.post('/echo', { a: 1 });
+      expect(sent(json.data).toString()).toBe('{"a":1}');
+      expect(echoed(json.data).headers['content-type']).toMatch(/^application\/json/);
+      const text = await client.post('/echo', 'just text', { headers: { 'Content-Type': 'text/plain' } });
+      expect(sent(text.data).toString()).toBe('just text');
+      const bytes = await client.post('/echo', Buffer.from([9, 8, 7]));
+      expect([...sent(bytes.data)]).toEqual([9, 8, 7]);
+      const form = await client.post('/echo', new URLSearchParams({ q: 'a b', n: '1' }));
+      expect(sent(form.data).toString()).toBe('q=a+b&n=1');
+      expect(echoed(form.data).headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+    });
+
+    it('sends FormData as multipart', async () => {
+      const form = new FormData();
+      form.append('field', 'value');
+      form.append('file', new Blob(['file content'], { type: 'text/plain' }), 'a.txt');
+      const { data } = await client.post('/echo', form);
+      expect(echoed(data).headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      const body = sent(data).toString();
+      expect(body).toContain('name="field"');
+      expect(body).toContain('value');
+      expect(body).toContain('filename="a.txt"');
+      expect(body).toContain('file content');
+    });
+
+    it('sends a stream', async () => {
+      const { data } = await client.put(
+        '/echo',
+        Readable.from([Buffer.from('part one, '), Buffer.from('part two')]),
+        {
+          headers: { 'Content-Type': 'application/octet-stream' },
+        },
+      );
+      expect(sent(data).toString()).toBe('part one, part two');
+    });
+
+    it('refuses a body over maxBodyLength', async () => {
+      const error = await client
+        .post('/echo', 'x'.repeat(2048), { maxBodyLength: 1024 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamException);
+      expect((error as UpstreamException).cause).toMatchObject({ code: 'ERR_BAD_REQUEST' });
+    });
+  });
+
+  describe('responses', () => {
+    it('parses JSON and passes headers through', async () => {
+      const { data, headers, status } = await client.get('/echo?x=1');
+      expect(status).toBe(200);
+      expect(echoed(data).method).toBe('GET');
+      expect(headers['x-custom']).toBe('yes');
+      expect(headers['content-type']).toBe('application/json');
+      expect(headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    });
+
+    it('gives text, arraybuffer and stream response types', async () => {
+      expect((await client.get('/text', { responseType: 'text' })).data).toBe('plain text ✓');
+      const bytes = (await client.get('/bytes', { responseType: 'arraybuffer' })).data as Buffer;
+      expect([...Buffer.from(bytes)]).toEqual([0, 1, 2, 254, 255]);
+      const stream = (await client.get('/text', { responseType: 'stream' })).data as Readable;
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString()).toBe('plain text ✓');
+    });
+
+    it.each(['gzip', 'deflate', 'br'])('decompresses %s', async (encoding) => {
+      const { data, headers } = await client.get(`/${encoding}`);
+      expect(data).toEqual(JSON.parse(JSON_BODY));
+      expect(headers['content-encoding']).toBeUndefined();
+    });
+
+    it('leaves the body compressed with decompress: false', async () => {
+      const { data } = await client.get('/gzip', { decompress: false, responseType: 'arraybuffer' });
+      expect(Buffer.from(data as Buffer).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    });
+
+    it('refuses a response over maxContentLength', async () => {
+      const error = await client.get('/big', { maxContentLength: 1024 }).catch((e: unknown) => e);
+      expect((error as UpstreamException).cause).toMatchObject({
+        message: 'maxContentLength size of 1024 exceeded',
+      });
+    });
+
+    it('applies validateStatus', async () => {
+      const { status } = await client.get('/status/418', { validateStatus: () => true });
+      expect(status).toBe(418);
+      const error = await client.get('/status/418').catch((e: unknown) => e);
+      expect(error).toMatchObject({ upstreamStatus: 418, kind: 'status' });
+      expect((error as UpstreamException).cause).toMatchObject({
+        code: 'ERR_BAD_REQUEST',
+        message: 'Request failed with status code 418',
+      });
+    });
+  });
+
+  describe('timeouts and cancellation keep axios error codes', () => {
+    it('times out an attempt with ETIMEDOUT (clarified) and cancels with ERR_CANCELED', async () => {
+      const late = await client.get('/slow', { timeout: 50 }).catch((e: unknown) => e);
+      expect((late as UpstreamException).cause).toMatchObject({
+        code: 'ETIMEDOUT',
+        message: 'timeout of 50ms exceeded',
+      });
+      const plain = new ApiClient({ transport, baseURL: base, retry: false });
+      const raw = await plain.axiosRef.get('/slow', { timeout: 50 }).catch((e: unknown) => e);
+      expect(raw).toMatchObject({ code: 'ETIMEDOUT' });
+      const controller = new AbortController();
+      const call = plain.axiosRef.get('/slow', { signal: controller.signal });
+      setTimeout(() => controller.abort(), 20);
+      await expect(call).rejects.toMatchObject({ code: 'ERR_CANCELED' });
+      await plain.close();
+    });
+  });
+
+  describe('redirects', () => {
+    it.each([301, 302, 307, 308])('follows %i', async (status) => {
+      const { data } = await client.get(`/redirect/${status}/same/2`);
+      expect(echoed(data).method).toBe('GET');
+    });
+
+    it('turns POST into GET on 303 and 302, keeps it on 307', async () => {
+      expect(echoed((await client.post('/redirect/303/same/1', { a: 1 })).data).method).toBe('GET');
+      expect(echoed((await client.post('/redirect/302/same/1', { a: 1 })).data).method).toBe('GET');
+      const kept = await client.post('/redirect/307/same/1', { a: 1 });
+      expect(echoed(kept.data).method).toBe('POST');
+      expect(sent(kept.data).toString()).toBe('{"a":1}');
+    });
+
+    it('stops at maxRedirects', async () => {
+      const none = await client.get('/redirect/302/same/1', { maxRedirects: 0 }).catch((e: unknown) => e);
+      expect(none).toMatchObject({ upstreamStatus: 302 });
+      const { data } = await client.get('/redirect/302/same/3', { maxRedirects: 3 });
+      expect(echoed(data).method).toBe('GET');
+    });
+
+    it('drops credentials on a redirect to another origin, keeps them on the same one', async () => {
+      const headers = { Authorization: 'Bearer secret', Cookie: 'session=1', 'X-Keep': 'yes' };
+      const same = echoed((await client.get('/redirect/302/same/1', { headers })).data).headers;
+      expect(same['authorization']).toBe('Bearer secret');
+      const cross = echoed((await client.get('/redirect/302/other/1', { headers })).data).headers;
+      expect(cross['authorization']).toBeUndefined();
+      expect(cross['cookie']).toBeUndefined();
+      expect(cross['x-keep']).toBe('yes');
+    });
+  });
+
+  describe('connections', () => {
+    it('reuses kept-alive connections, and survives the server closing an idle one', async () => {
+      const reusing = createServer((req, res) => res.end(String(req.socket.remotePort)));
+      const port = await listen(reusing);
+      const client = new ApiClient({
+        transport,
+        baseURL: `http://127.0.0.1:${port}`,
+        retry: { baseDelayMs: 1 },
+      });
+      const ports = new Set<unknown>();
+      for (let i = 0; i < 6; i++) ports.add((await client.get('/a')).data);
+      // sequential calls share a connection or two (a pool may open a second while the first finishes)
+      expect(ports.size).toBeLessThanOrEqual(2);
+      // the server closes its idle connections as the client reuses them: a new one, or a retried reset
+      reusing.closeIdleConnections();
+      expect((await client.get('/c')).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      reusing.closeIdleConnections();
+      expect((await client.get('/d')).status).toBe(200);
+      await client.close();
+      await close(reusing);
+    });
+
+    it('sends the axios User-Agent and the encodings it can decode', async () => {
+      const { headers } = echoed((await client.get('/echo')).data);
+      expect(headers['user-agent']).toMatch(/^axios\/\d/);
+      expect(headers['accept-encoding']).toMatch(/gzip/);
+      expect(headers['accept-encoding']).toMatch(/br/);
+    });
+  });
+
+  describe('network errors carry the codes the retry policy knows', () => {
+    it('reports a refused connection as ECONNREFUSED', async () => {
+      const probe = createServer();
+      const port = await listen(probe);
+      await close(probe);
+      const refused = new ApiClient({ transport, baseURL: `http://127.0.0.1:${port}`, retry: false });
+      const error = await refused.get('/x').catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'network', reason: 'ECONNREFUSED' });
+      await refused.close();
+    });
+
+    it('reports a reset as ECONNRESET', async () => {
+      const resetting = createServer((req) => req.socket.destroy());
+      const port = await listen(resetting);
+      const client = new ApiClient({ transport, baseURL: `http://127.0.0.1:${port}`, retry: false });
+      const error = await client.get('/x').catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'network', reason: 'ECONNRESET' });
+      await client.close();
+      await close(resetting);
+    });
+  });
+});
+
+describe.each(TRANSPORTS)('TLS options on the %s transport', (transport) => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createHttpsServer(
+      {
+        key: tls('key.pem'),
+        cert: tls('cert.pem'),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: tls('client-cert.pem'),
+      },
+      (req, res) =>
+        res.end(
+          JSON.stringify({
+            client: (
+              req.socket as { getPeerCertificate?: () => { subject?: { CN?: string } } }
+            ).getPeerCertificate?.().subject?.CN,
+          }),
+        ),
+    );
+    base = `https://127.0.0.1:${await listen(server)}`;
+  });
+  afterAll(async () => {
+    await close(server);
+  });
+
+  it('presents a client certificate and trusts a given CA', async () => {
+    const client = new ApiClient({
+      transport,
+      baseURL: base,
+      axios: {
+        httpsAgent: new HttpsAgent({
+          ca: tls('cert.pem'),
+          cert: tls('client-cert.pem'),
+          key: tls('client-key.pem'),
+        }),
+      },
+    });
+    const { data } = await client.get('/');
+    expect(data).toEqual({ client: 'faultline-test-client' });
+    await client.close();
+  });
+
+  it('fails without the client certificate, and never retries it', async () => {
+    const client = new ApiClient({
+      transport,
+      baseURL: base,
+      axios: { httpsAgent: new HttpsAgent({ ca: tls('cert.pem') }) },
+      retry: { retries: 3, baseDelayMs: 1 },
+    });
+    const error = await client.get('/').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamException);
+    expect((error as UpstreamException).kind).toBe('network');
+    await client.close();
+  });
+
+  it('accepts a self-signed certificate with rejectUnauthorized: false', async () => {
+    const client = new ApiClient({
+      transport,
+      baseURL: base,
+      axios: {
+        httpsAgent: new HttpsAgent({
+          rejectUnauthorized: false,
+          cert: tls('client-cert.pem'),
+          key: tls('client-key.pem'),
+        }),
+      },
+    });
+    expect((await client.get('/')).status).toBe(200);
+    await client.close();
+  });
+});
