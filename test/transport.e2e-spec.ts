@@ -30,6 +30,9 @@ function serve(handler: Handler) {
   };
 }
 
+const echoed = (data: unknown) => data as { method: string; headers: Record<string, string>; body: string };
+const sent = (data: unknown) => Buffer.from(echoed(data).body, 'base64');
+
 const JSON_BODY = JSON.stringify({ hello: 'world', list: [1, 2, 3] });
 
 /** An upstream with one route per behaviour under test. */
@@ -109,9 +112,6 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
     await close(upstream);
     await close(other);
   });
-
-  const echoed = (data: unknown) => data as { method: string; headers: Record<string, string>; body: string };
-  const sent = (data: unknown) => Buffer.from(echoed(data).body, 'base64');
 
   describe('request bodies', () => {
     it('sends JSON, strings, Buffers and URLSearchParams with their content types', async () => {
@@ -264,22 +264,22 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
     it('reuses kept-alive connections, and survives the server closing an idle one', async () => {
       const reusing = createServer((req, res) => res.end(String(req.socket.remotePort)));
       const port = await listen(reusing);
-      const client = new ApiClient({
+      const pooled = new ApiClient({
         transport,
         baseURL: `http://127.0.0.1:${port}`,
         retry: { baseDelayMs: 1 },
       });
       const ports = new Set<unknown>();
-      for (let i = 0; i < 6; i++) ports.add((await client.get('/a')).data);
+      for (let i = 0; i < 6; i++) ports.add((await pooled.get('/a')).data);
       // sequential calls share a connection or two (a pool may open a second while the first finishes)
       expect(ports.size).toBeLessThanOrEqual(2);
       // the server closes its idle connections as the client reuses them: a new one, or a retried reset
       reusing.closeIdleConnections();
-      expect((await client.get('/c')).status).toBe(200);
+      expect((await pooled.get('/c')).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 10));
       reusing.closeIdleConnections();
-      expect((await client.get('/d')).status).toBe(200);
-      await client.close();
+      expect((await pooled.get('/d')).status).toBe(200);
+      await pooled.close();
       await close(reusing);
     });
 
@@ -305,10 +305,10 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
     it('reports a reset as ECONNRESET', async () => {
       const resetting = createServer((req) => req.socket.destroy());
       const port = await listen(resetting);
-      const client = new ApiClient({ transport, baseURL: `http://127.0.0.1:${port}`, retry: false });
-      const error = await client.get('/x').catch((e: unknown) => e);
+      const resetClient = new ApiClient({ transport, baseURL: `http://127.0.0.1:${port}`, retry: false });
+      const error = await resetClient.get('/x').catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'network', reason: 'ECONNRESET' });
-      await client.close();
+      await resetClient.close();
       await close(resetting);
     });
   });

@@ -55,6 +55,9 @@ const NODE_CODES: Readonly<Record<string, string>> = {
 const TIMEOUT = Symbol('timeout');
 const ZLIB_TOLERANT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
 const urlBuilder = new Axios({});
+// axios' typings lack the named VERSION export that its runtime has
+// oxlint-disable-next-line import/no-named-as-default-member
+const USER_AGENT = `axios/${axios.VERSION}`;
 
 /** Makes the adapter; its connection pools live as long as it does (see `close`). */
 export function createUndiciAdapter(
@@ -170,7 +173,7 @@ function requestHeaders(config: InternalAxiosRequestConfig): Record<string, stri
     if (value !== undefined && value !== null)
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
-  headers['user-agent'] ??= `axios/${axios.VERSION}`;
+  headers['user-agent'] ??= USER_AGENT;
   if (config.decompress !== false) headers['accept-encoding'] ??= 'gzip, deflate, br';
   if (config.auth && !headers['authorization']) {
     const { username = '', password = '' } = config.auth;
