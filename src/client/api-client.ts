@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import {
   AxiosHeaders,
+  type CancelToken,
   create as createAxios,
   getAdapter,
   type AxiosError,
@@ -40,6 +41,15 @@ import { createUndiciAdapter } from './undici.adapter.js';
 import { UpstreamException } from './upstream.exception.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
+/** A cancel token that never fires, shared by every call (axios' adapters also subscribe to it). */
+const NEVER_CANCELLED = Object.freeze({
+  promise: new Promise<never>(() => undefined),
+  reason: undefined,
+  throwIfRequested: () => undefined,
+  subscribe: () => undefined,
+  unsubscribe: () => undefined,
+  toAbortSignal: () => new AbortController().signal,
+}) as CancelToken;
 /** The abort reason of a call whose deadline passed. */
 const DEADLINE = Symbol('deadline');
 
@@ -210,6 +220,9 @@ export class ApiClient {
               signal: controller.signal,
               timeout: Math.min(call.attemptTimeoutMs, deadline),
               'axios-retry': { retries: call.maxAttempts - 1 },
+              // HttpService makes and fires a cancel token per call (a CanceledError with a stack
+              // each time) unless one is given; cancellation here goes through the signal
+              cancelToken: NEVER_CANCELLED,
               [CALL]: call,
             } as ApiRequestConfig<D>),
           ),

@@ -55,6 +55,7 @@ const NODE_CODES: Readonly<Record<string, string>> = {
 const TIMEOUT = Symbol('timeout');
 const ZLIB_TOLERANT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
 const urlBuilder = new Axios({});
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 // axios' typings lack the named VERSION export that its runtime has
 // oxlint-disable-next-line import/no-named-as-default-member
 const USER_AGENT = `axios/${axios.VERSION}`;
@@ -129,7 +130,7 @@ async function exchange(
   dispatcher: Dispatcher,
   signal: AbortSignal,
 ): Promise<AxiosResponse> {
-  let url = new URL(urlBuilder.getUri(config));
+  let url = new URL(fullUrl(config));
   let method = (config.method ?? 'get').toUpperCase();
   const headers = requestHeaders(config);
   let body = requestBody(config, headers);
@@ -167,9 +168,18 @@ async function exchange(
   }
 }
 
+/** `baseURL` + `url` as axios combines them; axios itself only when there are params to serialize. */
+function fullUrl(config: InternalAxiosRequestConfig): string {
+  if (config.params) return urlBuilder.getUri(config);
+  const url = config.url ?? '';
+  const base = config.baseURL;
+  if (!base || (ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) return url;
+  return url ? `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : base;
+}
+
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(AxiosHeaders.from(config.headers).normalize(false).toJSON())) {
+  for (const [name, value] of Object.entries(AxiosHeaders.from(config.headers).toJSON())) {
     if (value !== undefined && value !== null)
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
@@ -244,7 +254,10 @@ async function axiosResponse(
   const request = { method, path: url.pathname + url.search, host: url.host, protocol: url.protocol };
   const base = { status: response.statusCode, statusText: '', headers, config, request };
   if (config.responseType === 'stream') return { ...base, data: stream };
-  const buffer = await readAll(stream, config);
+  const buffer =
+    stream === response.body && (config.maxContentLength ?? -1) < 0
+      ? Buffer.from(await response.body.arrayBuffer())
+      : await readAll(stream, config);
   const data =
     config.responseType === 'arraybuffer'
       ? buffer

@@ -1,12 +1,13 @@
 import {
   ConfigurableModuleBuilder,
   type DynamicModule,
+  Inject,
   type MiddlewareConsumer,
   Module,
   type NestModule,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import { ApiClient } from '../client/api-client.js';
 import { DEFAULT_CLIENT } from '../client/api-client.options.js';
 import { getApiClientToken } from '../client/api-client.tokens.js';
@@ -18,6 +19,7 @@ import {
   type ErrorsModuleOptions,
   type ResolvedErrorsOptions,
 } from './errors.options.js';
+import { installRequestContextHook } from './request-context.hook.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 import { SuccessEnvelopeInterceptor } from './success-envelope.interceptor.js';
 
@@ -125,8 +127,18 @@ function namedClients(names: readonly string[]): Provider[] {
   exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter, ApiClient],
 })
 export class ErrorsModule extends ConfigurableModuleClass implements NestModule {
+  constructor(
+    @Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedErrorsOptions,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+  }
+
+  /** The request id step: on the adapter itself where it can, else as a Nest middleware. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestIdMiddleware).forRoutes('*path');
+    if (!installRequestContextHook(this.adapterHost.httpAdapter, this.options)) {
+      consumer.apply(RequestIdMiddleware).forRoutes('*path');
+    }
   }
 
   static override forRoot(options: typeof ERRORS_OPTIONS_TYPE = {}): DynamicModule {
