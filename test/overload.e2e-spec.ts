@@ -129,6 +129,11 @@ describe('overload protection against a real upstream', () => {
       expect(performance.now() - started).toBeLessThan(50);
       expect(fast).toMatchObject({ kind: 'unavailable', attempts: 0, reason: 'circuit open' });
       expect(fast.entry).toMatchObject({ reason: 'UPSTREAM_UNAVAILABLE', status: 503 });
+      expect(eventsOf('give-up').at(-1)).toMatchObject({
+        attempts: 0,
+        reason: 'circuit open',
+        cause: 'breaker-open',
+      });
       expect(upstream.hitsOf('/svc')).toHaveLength(hits);
       expect(client.getStats().totals).toMatchObject({
         calls: 6,

@@ -309,17 +309,17 @@ export class ApiClient {
   private toFailure(error: unknown, call: CallState, deadlinePassed: boolean): unknown {
     const failure = finalFailure(error, call, deadlinePassed);
     if (!failure) return error;
-    if (failure.reason === 'circuit open') call.giveUp = 'breaker-open';
+    const { giveUp, ...facts } = failure;
     if (isBulkheadRejectedError(error)) this.emit({ type: 'bulkhead-rejected', ...call.facts });
     this.emit({
       type: 'give-up',
       ...call.facts,
       attempts: call.attempts,
-      reason: failure.reason,
-      cause: call.giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted'),
+      reason: facts.reason,
+      cause: giveUp,
     });
     return new UpstreamException({
-      ...failure,
+      ...facts,
       client: this.settings.name,
       method: call.facts.method,
       url: call.facts.url,

@@ -68,14 +68,25 @@ export function attemptFailure(error: AxiosError): AttemptFailure {
   };
 }
 
+/** How a call finally failed, and why no other attempt was made. */
+export interface FinalFailure {
+  readonly kind: UpstreamFailureKind;
+  readonly upstreamStatus?: number;
+  readonly reason: string;
+  readonly giveUp: GiveUpCause;
+}
+
 /** How a call finally failed, or `undefined` when the error is not the upstream's (a usage error). */
 export function finalFailure(
   error: unknown,
   call: CallState,
   deadlinePassed: boolean,
-): { kind: UpstreamFailureKind; upstreamStatus?: number; reason: string } | undefined {
-  if (isBrokenCircuitError(error)) return { kind: 'unavailable', reason: 'circuit open' };
-  if (isBulkheadRejectedError(error)) return { kind: 'unavailable', reason: 'concurrency limit reached' };
+): FinalFailure | undefined {
+  const giveUp = call.giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted');
+  if (isBrokenCircuitError(error))
+    return { kind: 'unavailable', reason: 'circuit open', giveUp: 'breaker-open' };
+  if (isBulkheadRejectedError(error))
+    return { kind: 'unavailable', reason: 'concurrency limit reached', giveUp };
   if (!isAxiosError(error) || (!error.response && USAGE_ERRORS.has(error.code ?? ''))) return undefined;
   const failure = attemptFailure(error);
   const reason = deadlinePassed
@@ -86,7 +97,7 @@ export function finalFailure(
   else if (call.giveUp === 'budget-exhausted' || call.giveUp === 'breaker-open') kind = 'unavailable';
   else if (failure.status !== undefined) kind = 'status';
   else kind = failure.timedOut ? 'timeout' : 'network';
-  return { kind, upstreamStatus: failure.status, reason };
+  return { kind, upstreamStatus: failure.status, reason, giveUp };
 }
 
 /** A body that can be read once only. */
