@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import {
   AxiosHeaders,
-  type CancelToken,
   create as createAxios,
   getAdapter,
   type AxiosError,
@@ -14,7 +13,6 @@ import {
 import axiosRetry from 'axios-retry';
 import { isBulkheadRejectedError } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
-import { firstValueFrom } from 'rxjs';
 import { currentRequestContext } from '../errors/request-context.js';
 import {
   type ApiClientOptions,
@@ -28,6 +26,7 @@ import {
   CALL,
   CallState,
   callOf,
+  deadlineError,
   type ConfigWithCall,
   finalFailure,
   isStream,
@@ -41,17 +40,6 @@ import { createUndiciAdapter } from './undici.adapter.js';
 import { UpstreamException } from './upstream.exception.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
-/** A cancel token that never fires, shared by every call (axios' adapters also subscribe to it). */
-const NEVER_CANCELLED = Object.freeze({
-  promise: new Promise<never>(() => undefined),
-  reason: undefined,
-  throwIfRequested: () => undefined,
-  subscribe: () => undefined,
-  unsubscribe: () => undefined,
-  toAbortSignal: () => new AbortController().signal,
-}) as CancelToken;
-/** The abort reason of a call whose deadline passed. */
-const DEADLINE = Symbol('deadline');
 
 /**
  * An HTTP client for calls to other services: axios through `@nestjs/axios`
@@ -105,13 +93,19 @@ export class ApiClient {
     // past axios' cancellation check, so an aborted attempt never reaches the breaker or the network
     instance.defaults.adapter = (config) => {
       const call = callOf(config);
+      if (call) {
+        // the deadline bounds each attempt; past it, no attempt reaches the breaker or the network
+        if (call.remainingMs() <= 0) return Promise.reject(deadlineError(config, call));
+        config.timeout = call.boundAttemptTimeout(config.timeout);
+      }
       return this.guard.runAttempt(() => {
         if (call) this.attempted(call);
         return transport(config);
       });
     };
     axiosRetry(instance, {
-      retries: this.settings.retry.retries,
+      // each call's own policy bounds its attempts (retryCondition), so no per-call axios-retry config
+      retries: Number.MAX_SAFE_INTEGER,
       shouldResetTimeout: true,
       retryCondition: (error) => this.shouldRetry(error),
       retryDelay: (_retryNumber, error) => callOf(error.config)?.nextDelayMs ?? 0,
@@ -205,36 +199,27 @@ export class ApiClient {
       headers.has(IDEMPOTENCY_KEY) || this.defaultIdempotencyKey,
       isStream(axiosConfig.data),
     );
-    const controller = new AbortController();
-    const onCallerAbort = (): void => controller.abort(abortReason(callerSignal!));
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(DEADLINE), deadline);
     try {
       const response = await this.guard.runCall(() =>
         this.interceptors.response.run(
-          firstValueFrom(
-            this.httpService.request<T>({
-              ...axiosConfig,
-              method,
-              headers,
-              signal: controller.signal,
-              timeout: Math.min(call.attemptTimeoutMs, deadline),
-              'axios-retry': { retries: call.maxAttempts - 1 },
-              // HttpService makes and fires a cancel token per call (a CanceledError with a stack
-              // each time) unless one is given; cancellation here goes through the signal
-              cancelToken: NEVER_CANCELLED,
-              [CALL]: call,
-            } as ApiRequestConfig<D>),
-          ),
+          // the instance HttpService wraps, called directly: HttpService's Observable adds a
+          // subscription and a cancel token per call, and nothing else
+          this.axiosRef.request<T>({
+            ...axiosConfig,
+            method,
+            headers,
+            // the caller's signal as it is: the deadline needs none, as every attempt's timeout
+            // ends by it and no wait is begun that would pass it
+            signal: callerSignal,
+            timeout: call.attemptTimeoutMs,
+            [CALL]: call,
+          } as ApiRequestConfig<D>),
         ),
       );
       return response as AxiosResponse<T, D>;
     } catch (error) {
       if (callerSignal?.aborted) throw abortReason(callerSignal);
-      throw this.toFailure(error, call, controller.signal.reason === DEADLINE);
-    } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      throw this.toFailure(error, call);
     }
   }
 
@@ -284,13 +269,11 @@ export class ApiClient {
     return true;
   }
 
-  /** axios-retry's onRetry: bounds the next attempt by the deadline, logs, reports. */
+  /** axios-retry's onRetry: counts, logs, reports. */
   private beforeRetry(retryNumber: number, config: ConfigWithCall): void {
     const call = config[CALL];
     if (!call) return;
     call.retries = retryNumber;
-    const left = call.remainingMs() - call.nextDelayMs;
-    config.timeout = Math.max(1, Math.min(call.attemptTimeoutMs, Math.floor(left)));
     const event = {
       ...call.facts,
       attempt: retryNumber + 1,
@@ -306,8 +289,8 @@ export class ApiClient {
     this.emit({ type: 'retry', ...event });
   }
 
-  private toFailure(error: unknown, call: CallState, deadlinePassed: boolean): unknown {
-    const failure = finalFailure(error, call, deadlinePassed);
+  private toFailure(error: unknown, call: CallState): unknown {
+    const failure = finalFailure(error, call);
     if (!failure) return error;
     const { giveUp, ...facts } = failure;
     if (isBulkheadRejectedError(error)) this.emit({ type: 'bulkhead-rejected', ...call.facts });

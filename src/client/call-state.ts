@@ -1,4 +1,4 @@
-import { type AxiosError, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
+import { AxiosError, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
 import { isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
 import type { CallFacts } from './client-events.js';
 import { type AttemptFailure, failureReason, type GiveUpCause, type RetryPolicy } from './retry.policy.js';
@@ -22,6 +22,8 @@ export class CallState {
   giveUp: GiveUpCause | undefined;
   lastReason = '';
   nextDelayMs = 0;
+  /** The last attempt's timeout was cut to the deadline. */
+  private deadlineBound = false;
   private knownFacts: CallFacts | undefined;
 
   constructor(
@@ -47,6 +49,19 @@ export class CallState {
 
   remainingMs(now = performance.now()): number {
     return this.deadlineAt - now;
+  }
+
+  /** An attempt's timeout (`timeout`, else the policy's), cut to what is left of the deadline. */
+  boundAttemptTimeout(timeout: number | undefined): number {
+    const wanted = timeout || this.attemptTimeoutMs;
+    const left = Math.ceil(this.remainingMs());
+    this.deadlineBound = left <= wanted;
+    return this.deadlineBound ? Math.max(1, left) : wanted;
+  }
+
+  /** The deadline has passed, or the last attempt timed out at it. */
+  deadlinePassed(failure: AttemptFailure): boolean {
+    return this.remainingMs() <= 0 || (this.deadlineBound && failure.timedOut === true);
   }
 }
 
@@ -77,18 +92,15 @@ export interface FinalFailure {
 }
 
 /** How a call finally failed, or `undefined` when the error is not the upstream's (a usage error). */
-export function finalFailure(
-  error: unknown,
-  call: CallState,
-  deadlinePassed: boolean,
-): FinalFailure | undefined {
-  const giveUp = call.giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted');
+export function finalFailure(error: unknown, call: CallState): FinalFailure | undefined {
   if (isBrokenCircuitError(error))
     return { kind: 'unavailable', reason: 'circuit open', giveUp: 'breaker-open' };
   if (isBulkheadRejectedError(error))
-    return { kind: 'unavailable', reason: 'concurrency limit reached', giveUp };
+    return { kind: 'unavailable', reason: 'concurrency limit reached', giveUp: call.giveUp ?? 'exhausted' };
   if (!isAxiosError(error) || (!error.response && USAGE_ERRORS.has(error.code ?? ''))) return undefined;
   const failure = attemptFailure(error);
+  const deadlinePassed = call.deadlinePassed(failure);
+  const giveUp = call.giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted');
   const reason = deadlinePassed
     ? `deadline of ${Math.round(call.deadlineAt - call.startedAt)}ms passed`
     : call.lastReason || failureReason(failure);
@@ -98,6 +110,12 @@ export function finalFailure(
   else if (failure.status !== undefined) kind = 'status';
   else kind = failure.timedOut ? 'timeout' : 'network';
   return { kind, upstreamStatus: failure.status, reason, giveUp };
+}
+
+/** The failure of an attempt that would start after the call's deadline. */
+export function deadlineError(config: InternalAxiosRequestConfig, call: CallState): AxiosError {
+  const deadline = Math.round(call.deadlineAt - call.startedAt);
+  return new AxiosError(`deadline of ${deadline}ms passed`, AxiosError.ETIMEDOUT, config);
 }
 
 /** A body that can be read once only. */

@@ -108,27 +108,54 @@ function needsNodeAdapter(config: InternalAxiosRequestConfig): boolean {
 }
 
 async function send(config: InternalAxiosRequestConfig, dispatcher: Dispatcher): Promise<AxiosResponse> {
-  const controller = new AbortController();
-  const cancel = (reason?: unknown): void => {
-    if (!controller.signal.aborted)
-      controller.abort(reason ?? new CanceledError(undefined, undefined, config));
-  };
+  const signal = new AttemptSignal();
+  const cancel = (reason?: unknown): void =>
+    signal.abort(reason ?? new CanceledError(undefined, undefined, config));
   const unsubscribe = subscribeCancellation(config, cancel);
   const timer = config.timeout ? setTimeout(() => cancel(TIMEOUT), config.timeout) : undefined;
   try {
-    return await exchange(config, dispatcher, controller.signal);
+    return await exchange(config, dispatcher, signal);
   } catch (error) {
-    throw toAxiosError(error, config, controller.signal);
+    throw toAxiosError(error, config, signal);
   } finally {
     if (timer) clearTimeout(timer);
     unsubscribe();
   }
 }
 
+/**
+ * The abort signal of one attempt (its timeout or its cancellation), as
+ * undici takes it: one listener, and none of an `AbortController`'s
+ * EventTarget machinery, which costs more than the rest of the attempt's
+ * bookkeeping together.
+ */
+class AttemptSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listener: (() => void) | undefined;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === listener) this.listener = undefined;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.();
+  }
+}
+
 async function exchange(
   config: InternalAxiosRequestConfig,
   dispatcher: Dispatcher,
-  signal: AbortSignal,
+  signal: AttemptSignal,
 ): Promise<AxiosResponse> {
   let url = new URL(fullUrl(config));
   let method = (config.method ?? 'get').toUpperCase();
@@ -142,7 +169,7 @@ async function exchange(
       method: method as Dispatcher.HttpMethod,
       headers,
       body,
-      signal,
+      signal: signal as unknown as AbortSignal,
       headersTimeout: 0,
       bodyTimeout: 0,
     });
@@ -318,7 +345,7 @@ function subscribeCancellation(
   };
 }
 
-function toAxiosError(error: unknown, config: InternalAxiosRequestConfig, signal: AbortSignal): unknown {
+function toAxiosError(error: unknown, config: InternalAxiosRequestConfig, signal: AttemptSignal): unknown {
   if (error instanceof AxiosError) return error;
   if (signal.aborted) {
     if (signal.reason === TIMEOUT) {
