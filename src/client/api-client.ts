@@ -117,19 +117,19 @@ export class ApiClient {
   }
 
   get<T = unknown, D = unknown>(url: string, config?: ApiRequestConfig<D>): Promise<AxiosResponse<T, D>> {
-    return this.request<T, D>({ ...config, method: 'GET', url });
+    return this.send<T, D>('GET', url, undefined, config);
   }
 
   delete<T = unknown, D = unknown>(url: string, config?: ApiRequestConfig<D>): Promise<AxiosResponse<T, D>> {
-    return this.request<T, D>({ ...config, method: 'DELETE', url });
+    return this.send<T, D>('DELETE', url, undefined, config);
   }
 
   head<T = unknown, D = unknown>(url: string, config?: ApiRequestConfig<D>): Promise<AxiosResponse<T, D>> {
-    return this.request<T, D>({ ...config, method: 'HEAD', url });
+    return this.send<T, D>('HEAD', url, undefined, config);
   }
 
   options<T = unknown, D = unknown>(url: string, config?: ApiRequestConfig<D>): Promise<AxiosResponse<T, D>> {
-    return this.request<T, D>({ ...config, method: 'OPTIONS', url });
+    return this.send<T, D>('OPTIONS', url, undefined, config);
   }
 
   post<T = unknown, D = unknown>(
@@ -137,7 +137,7 @@ export class ApiClient {
     data?: D,
     config?: ApiRequestConfig<D>,
   ): Promise<AxiosResponse<T, D>> {
-    return this.request<T, D>({ ...config, method: 'POST', url, data });
+    return this.send<T, D>('POST', url, data, config);
   }
 
   put<T = unknown, D = unknown>(
@@ -145,7 +145,7 @@ export class ApiClient {
     data?: D,
     config?: ApiRequestConfig<D>,
   ): Promise<AxiosResponse<T, D>> {
-    return this.request<T, D>({ ...config, method: 'PUT', url, data });
+    return this.send<T, D>('PUT', url, data, config);
   }
 
   patch<T = unknown, D = unknown>(
@@ -153,7 +153,7 @@ export class ApiClient {
     data?: D,
     config?: ApiRequestConfig<D>,
   ): Promise<AxiosResponse<T, D>> {
-    return this.request<T, D>({ ...config, method: 'PATCH', url, data });
+    return this.send<T, D>('PATCH', url, data, config);
   }
 
   /** Closes the transport's idle connections (Nest calls it when the app closes). */
@@ -171,49 +171,60 @@ export class ApiClient {
   }
 
   /** One logical call: attempts, waits and all, under one deadline. */
-  async request<T = unknown, D = unknown>(config: ApiRequestConfig<D>): Promise<AxiosResponse<T, D>> {
-    const { retry, deadlineMs, idempotencyKey, signal: callerSignal, ...axiosConfig } = config;
+  request<T = unknown, D = unknown>(config: ApiRequestConfig<D>): Promise<AxiosResponse<T, D>> {
+    return this.send<T, D>(config.method ?? 'GET', config.url, config.data, config);
+  }
+
+  private async send<T, D>(
+    verb: string,
+    url: string | undefined,
+    data: D | undefined,
+    config: ApiRequestConfig<D> | undefined,
+  ): Promise<AxiosResponse<T, D>> {
+    const callerSignal = config?.signal;
     if (callerSignal?.aborted) throw abortReason(callerSignal);
     const started = performance.now();
-    const method = (axiosConfig.method ?? 'GET').toUpperCase();
-    const headers = AxiosHeaders.from(axiosConfig.headers as AxiosHeaders);
-    const key = this.idempotencyKeyOf(method, idempotencyKey, headers);
+    const method = verb.toUpperCase();
+    const headers = AxiosHeaders.from(config?.headers as AxiosHeaders);
+    const key = this.idempotencyKeyOf(method, config?.idempotencyKey, headers);
     if (key) headers.set(IDEMPOTENCY_KEY, key);
     const requestId = currentRequestContext()?.requestId;
     const requestIdHeader = this.settings.requestIdHeader;
     if (requestId && requestIdHeader && !headers.has(requestIdHeader))
       headers.set(requestIdHeader, requestId);
-    const deadline = deadlineMs ?? this.settings.deadlineMs;
-    const policy = resolveRetryPolicy(this.settings.retry, retry);
+    const axiosConfig = config && axiosPart(config);
+    const deadline = config?.deadlineMs ?? this.settings.deadlineMs;
     const call = new CallState(
       () => ({
         client: this.settings.name,
         method,
-        url: redactUrl(this.axiosRef.getUri({ ...axiosConfig, method })),
+        url: redactUrl(this.axiosRef.getUri({ ...axiosConfig, url, method })),
         requestId,
       }),
-      policy,
-      axiosConfig.timeout || this.settings.attemptTimeoutMs,
+      resolveRetryPolicy(this.settings.retry, config?.retry),
+      config?.timeout || this.settings.attemptTimeoutMs,
       started,
       started + deadline,
-      headers.has(IDEMPOTENCY_KEY) || this.defaultIdempotencyKey,
-      isStream(axiosConfig.data),
+      key !== undefined || this.defaultIdempotencyKey || headers.has(IDEMPOTENCY_KEY),
+      isStream(data),
     );
     try {
+      // the instance HttpService wraps, called directly: HttpService's Observable adds a
+      // subscription and a cancel token per call, and nothing else
       const response = await this.guard.runCall(() =>
         this.interceptors.response.run(
-          // the instance HttpService wraps, called directly: HttpService's Observable adds a
-          // subscription and a cancel token per call, and nothing else
           this.axiosRef.request<T>({
             ...axiosConfig,
             method,
+            url,
+            data,
             headers,
             // the caller's signal as it is: the deadline needs none, as every attempt's timeout
             // ends by it and no wait is begun that would pass it
             signal: callerSignal,
             timeout: call.attemptTimeoutMs,
-            [CALL]: call,
-          } as ApiRequestConfig<D>),
+            faultlineCall: call,
+          } satisfies Record<string, unknown> & Record<typeof CALL, CallState> as ApiRequestConfig<D>),
         ),
       );
       return response as AxiosResponse<T, D>;
@@ -329,6 +340,14 @@ export class ApiClient {
     return undefined;
   }
 }
+
+/** A call's config without ApiClient's own keys: what axios is given. */
+function axiosPart<D>(config: ApiRequestConfig<D>): Omit<ApiRequestConfig<D>, OwnKeys> {
+  const { retry: _retry, deadlineMs: _deadline, idempotencyKey: _key, signal: _signal, ...rest } = config;
+  return rest;
+}
+
+type OwnKeys = 'retry' | 'deadlineMs' | 'idempotencyKey' | 'signal';
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');

@@ -148,11 +148,14 @@ export class OverloadGuard {
   }
 
   /** Runs one call within the concurrency limit (throws `BulkheadRejectedError` when full). */
-  async runCall<T>(call: () => Promise<T>): Promise<T> {
+  runCall<T>(call: () => Promise<T>): Promise<T> {
     this.totals.calls++;
-    if (!this.bulkhead) return call();
+    return this.bulkhead ? this.inBulkhead(this.bulkhead, call) : call();
+  }
+
+  private async inBulkhead<T>(limit: BulkheadPolicy, call: () => Promise<T>): Promise<T> {
     try {
-      return await this.bulkhead.execute(call);
+      return await limit.execute(call);
     } catch (error) {
       if (isBulkheadRejectedError(error)) this.totals.bulkheadRejections++;
       throw error;

@@ -53,6 +53,7 @@ const NODE_CODES: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
 };
 const TIMEOUT = Symbol('timeout');
+const COMPRESSED = /^(x-)?gzip$|^deflate$|^br$/;
 const ZLIB_TOLERANT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
 const urlBuilder = new Axios({});
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
@@ -152,20 +153,28 @@ class AttemptSignal {
   }
 }
 
+/** Where an attempt goes: what undici takes, and what axios reports as `response.request`. */
+interface Target {
+  readonly origin: string;
+  readonly path: string;
+  readonly host: string;
+  readonly protocol: string;
+}
+
 async function exchange(
   config: InternalAxiosRequestConfig,
   dispatcher: Dispatcher,
   signal: AttemptSignal,
 ): Promise<AxiosResponse> {
-  let url = new URL(fullUrl(config));
+  let target = targetOf(config);
   let method = (config.method ?? 'get').toUpperCase();
   const headers = requestHeaders(config);
   let body = requestBody(config, headers);
   const maxRedirects = config.maxRedirects ?? 21;
   for (let redirects = 0; ; redirects++) {
     const response: Dispatcher.ResponseData = await dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
+      origin: target.origin,
+      path: target.path,
       method: method as Dispatcher.HttpMethod,
       headers,
       body,
@@ -174,25 +183,77 @@ async function exchange(
       bodyTimeout: 0,
     });
     const status = response.statusCode;
-    const location = response.headers['location'];
+    const location = REDIRECTS.has(status) ? response.headers['location'] : undefined;
     const follow =
-      REDIRECTS.has(status) &&
       typeof location === 'string' &&
       redirects < maxRedirects &&
       // 307 and 308 resend the body, which a stream cannot
       !(body instanceof Readable && status >= 307);
-    if (!follow) return settle(await axiosResponse(response, config, method, url), config);
+    if (!follow) return settle(await axiosResponse(response, config, method, target), config);
     response.body.resume();
-    const next = new URL(location, url);
-    if (next.origin !== url.origin) for (const name of CREDENTIALS) delete headers[name];
+    const next = targetOfUrl(new URL(location, target.origin + target.path));
+    if (next.origin !== target.origin) for (const name of CREDENTIALS) delete headers[name];
     if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
       method = method === 'HEAD' ? 'HEAD' : 'GET';
       body = undefined;
       delete headers['content-type'];
       delete headers['content-length'];
     }
-    url = next;
+    target = next;
   }
+}
+
+/** Base URLs seen, parsed once: a relative URL is then joined without parsing the whole again. */
+const BASES = new Map<string, BaseUrl | null>();
+const MAX_BASES = 64;
+interface BaseUrl extends Omit<Target, 'path'> {
+  /** The base's path without its trailing slash. */
+  readonly prefix: string;
+}
+/** A relative URL that `new URL` keeps as it is: no character it would encode, no dot segment. */
+const PLAIN_RELATIVE = /^[\w\-.~!$&()*+,;=:@%/?]+$/;
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:[/?]|$)/;
+
+/** `baseURL` + `url` as axios combines them, parsed as `new URL` does. */
+function targetOf(config: InternalAxiosRequestConfig): Target {
+  const url = config.url ?? '';
+  const base = config.baseURL;
+  if (
+    base &&
+    !config.params &&
+    PLAIN_RELATIVE.test(url) &&
+    !ABSOLUTE_URL.test(url) &&
+    !DOT_SEGMENT.test(url)
+  ) {
+    const parsed = baseUrl(base);
+    if (parsed) {
+      const { origin, host, protocol, prefix } = parsed;
+      return {
+        origin,
+        host,
+        protocol,
+        path: `${prefix}/${url.charCodeAt(0) === 47 ? url.replace(/^\/+/, '') : url}`,
+      };
+    }
+  }
+  return targetOfUrl(new URL(fullUrl(config)));
+}
+
+function baseUrl(base: string): BaseUrl | null {
+  let parsed = BASES.get(base);
+  if (parsed !== undefined) return parsed;
+  const url = new URL(`${base.replace(/\/?\/$/, '')}/`);
+  parsed =
+    url.search || url.hash || url.username || url.password
+      ? null
+      : { origin: url.origin, host: url.host, protocol: url.protocol, prefix: url.pathname.slice(0, -1) };
+  if (BASES.size >= MAX_BASES) BASES.clear();
+  BASES.set(base, parsed);
+  return parsed;
+}
+
+function targetOfUrl(url: URL): Target {
+  return { origin: url.origin, host: url.host, protocol: url.protocol, path: url.pathname + url.search };
 }
 
 /** `baseURL` + `url` as axios combines them; axios itself only when there are params to serialize. */
@@ -206,8 +267,11 @@ function fullUrl(config: InternalAxiosRequestConfig): string {
 
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(AxiosHeaders.from(config.headers).toJSON())) {
-    if (value !== undefined && value !== null)
+  // axios has made them an AxiosHeaders: its own keys are the names (false: removed)
+  const given = config.headers as unknown as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    const value = given[name];
+    if (value !== undefined && value !== null && value !== false)
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   headers['user-agent'] ??= USER_AGENT;
@@ -259,37 +323,40 @@ async function axiosResponse(
   response: Dispatcher.ResponseData,
   config: InternalAxiosRequestConfig,
   method: string,
-  url: URL,
+  target: Target,
 ): Promise<AxiosResponse> {
-  const headers = new AxiosHeaders();
-  for (const [name, value] of Object.entries(response.headers))
-    if (value !== undefined) headers.set(name, value);
+  const headers = new AxiosHeaders(response.headers as Record<string, string>);
+  const status = response.statusCode;
+  const request = { method, path: target.path, host: target.host, protocol: target.protocol };
   let stream: Readable = response.body;
-  const encoding = String(headers.get('content-encoding') ?? '').toLowerCase();
-  const hasBody = method !== 'HEAD' && response.statusCode !== 204 && response.statusCode !== 304;
-  if (config.decompress !== false && hasBody && /^(x-)?gzip$|^deflate$|^br$/.test(encoding)) {
+  const coding = response.headers['content-encoding'];
+  const contentCoding = coding === undefined ? '' : String(coding).toLowerCase();
+  const hasBody = method !== 'HEAD' && status !== 204 && status !== 304;
+  if (contentCoding && config.decompress !== false && hasBody && COMPRESSED.test(contentCoding)) {
     const decoder =
-      encoding === 'br'
+      contentCoding === 'br'
         ? createBrotliDecompress({ flush: zlibConstants.BROTLI_OPERATION_FLUSH })
-        : encoding === 'deflate'
+        : contentCoding === 'deflate'
           ? createInflate(ZLIB_TOLERANT)
           : createGunzip(ZLIB_TOLERANT);
     stream = pipeline(response.body, decoder, () => undefined) as unknown as Readable;
     headers.delete('content-encoding');
     headers.delete('content-length');
   }
-  const request = { method, path: url.pathname + url.search, host: url.host, protocol: url.protocol };
-  const base = { status: response.statusCode, statusText: '', headers, config, request };
-  if (config.responseType === 'stream') return { ...base, data: stream };
-  const buffer =
-    stream === response.body && (config.maxContentLength ?? -1) < 0
-      ? Buffer.from(await response.body.arrayBuffer())
-      : await readAll(stream, config);
-  const data =
-    config.responseType === 'arraybuffer'
-      ? buffer
-      : buffer.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8');
-  return { ...base, data };
+  let data: unknown;
+  if (config.responseType === 'stream') data = stream;
+  else {
+    const encoding = (config.responseEncoding as BufferEncoding | undefined) ?? 'utf8';
+    const whole = stream === response.body && (config.maxContentLength ?? -1) < 0;
+    if (whole && config.responseType !== 'arraybuffer' && encoding === 'utf8') {
+      // undici decodes UTF-8 without its BOM, as axios' http adapter does
+      data = await response.body.text();
+    } else {
+      const buffer = whole ? Buffer.from(await response.body.arrayBuffer()) : await readAll(stream, config);
+      data = config.responseType === 'arraybuffer' ? buffer : buffer.toString(encoding);
+    }
+  }
+  return { data, status, statusText: '', headers, config, request };
 }
 
 async function readAll(stream: Readable, config: InternalAxiosRequestConfig): Promise<Buffer> {
@@ -320,13 +387,14 @@ function settle(response: AxiosResponse, config: InternalAxiosRequestConfig): Ax
   );
 }
 
+const NOTHING_TO_UNSUBSCRIBE = (): void => undefined;
+
 /** axios' two ways to cancel: `signal` and `cancelToken` (which HttpService uses). */
 function subscribeCancellation(
   config: InternalAxiosRequestConfig,
   cancel: (reason?: unknown) => void,
 ): () => void {
   const signal = config.signal as AbortSignal | undefined;
-  const onAbort = (): void => cancel();
   const token = config.cancelToken as
     | {
         reason?: unknown;
@@ -334,6 +402,8 @@ function subscribeCancellation(
         unsubscribe(fn: (reason: unknown) => void): void;
       }
     | undefined;
+  if (!signal && !token) return NOTHING_TO_UNSUBSCRIBE;
+  const onAbort = (): void => cancel();
   const onCancel = (reason: unknown): void => cancel(reason);
   if (signal?.aborted) cancel();
   else signal?.addEventListener?.('abort', onAbort, { once: true });
