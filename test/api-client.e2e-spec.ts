@@ -202,6 +202,30 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
     expect(elapsed).toBeLessThan(600);
   });
 
+  it('cuts a retry to what is left of the deadline after the wait', async () => {
+    upstream.script('/then-slow', { status: 503 }, { status: 200, delayMs: 1000 });
+    const started = performance.now();
+    const error = await failure(make({ attemptTimeoutMs: 5000, deadlineMs: 200 }).get('/then-slow'));
+    const elapsed = performance.now() - started;
+    expect(error).toMatchObject({ kind: 'deadline', attempts: 2, entry: { reason: 'UPSTREAM_TIMEOUT' } });
+    expect((error as UpstreamException).reason).toBe('deadline of 200ms passed');
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(700);
+  });
+
+  it('starts no attempt once the deadline has passed, however the time went', async () => {
+    upstream.script('/late', { status: 200 });
+    const api = make({ deadlineMs: 40 });
+    api.interceptors.request.use(async (config) => {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      return config;
+    });
+    const error = await failure(api.get('/late'));
+    expect(error).toMatchObject({ kind: 'deadline', attempts: 0, entry: { reason: 'UPSTREAM_TIMEOUT' } });
+    expect(api.getStats().totals).toMatchObject({ attempts: 0, failures: 0 });
+    expect(upstream.hitsOf('/late')).toHaveLength(0);
+  });
+
   it('aborts the attempt in flight at once and sends nothing more', async () => {
     upstream.script('/hang', 'hang');
     const controller = new AbortController();

@@ -38,6 +38,7 @@ const JSON_BODY = JSON.stringify({ hello: 'world', list: [1, 2, 3] });
 /** An upstream with one route per behaviour under test. */
 const routes: Record<string, Handler> = {
   '/echo': (req, res, body) => {
+    req.headers['x-path'] = req.url ?? '';
     res.writeHead(200, {
       'Content-Type': 'application/json',
       'X-Custom': 'yes',
@@ -68,6 +69,14 @@ const routes: Record<string, Handler> = {
   '/text': (_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('plain text ✓');
+  },
+  '/bom': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(`\uFEFF${JSON_BODY}`);
+  },
+  '/latin1': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=latin1' });
+    res.end(Buffer.from('café', 'latin1'));
   },
   '/slow': (_req, res) => {
     setTimeout(() => res.end('late'), 500);
@@ -178,6 +187,33 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);
       expect(Buffer.concat(chunks).toString()).toBe('plain text ✓');
+    });
+
+    it('drops a UTF-8 byte order mark before parsing, and decodes with responseEncoding', async () => {
+      expect((await client.get('/bom')).data).toEqual(JSON.parse(JSON_BODY));
+      expect((await client.get('/bom', { responseType: 'text', transformResponse: [] })).data).toBe(
+        JSON_BODY,
+      );
+      expect((await client.get('/latin1', { responseEncoding: 'latin1' })).data).toBe('café');
+    });
+
+    it('sends the path and query as axios joins and encodes them', async () => {
+      const paths = [
+        'echo?x=1',
+        '/echo?x=1',
+        'a/../echo',
+        'echo/./x?y=a b',
+        "echo?q='quoted'",
+        'echo/ünï',
+        'echo?list=1&list=2#fragment',
+      ];
+      for (const path of paths) {
+        const { data } = await client.get(path, { params: path.includes('?') ? undefined : { p: 'a b' } });
+        const expected = new URL(
+          client.axiosRef.getUri({ url: path, params: path.includes('?') ? undefined : { p: 'a b' } }),
+        );
+        expect(echoed(data).headers['x-path'], path).toBe(expected.pathname + expected.search);
+      }
     });
 
     it.each(['gzip', 'deflate', 'br'])('decompresses %s', async (encoding) => {

@@ -154,7 +154,7 @@ class AttemptSignal {
 }
 
 /** Where an attempt goes: what undici takes, and what axios reports as `response.request`. */
-interface Target {
+export interface Target {
   readonly origin: string;
   readonly path: string;
   readonly host: string;
@@ -210,12 +210,15 @@ interface BaseUrl extends Omit<Target, 'path'> {
   /** The base's path without its trailing slash. */
   readonly prefix: string;
 }
-/** A relative URL that `new URL` keeps as it is: no character it would encode, no dot segment. */
-const PLAIN_RELATIVE = /^[\w\-.~!$&()*+,;=:@%/?]+$/;
+/**
+ * A relative URL that `new URL` keeps as it is: no character it would encode,
+ * no dot segment, no empty query (which it drops).
+ */
+const PLAIN_RELATIVE = /^[\w\-.~!$&()*+,;=:@%/?]*[\w\-.~!$&()*+,;=:@%/]$/;
 const DOT_SEGMENT = /(?:^|\/)\.\.?(?:[/?]|$)/;
 
 /** `baseURL` + `url` as axios combines them, parsed as `new URL` does. */
-function targetOf(config: InternalAxiosRequestConfig): Target {
+export function targetOf(config: InternalAxiosRequestConfig): Target {
   const url = config.url ?? '';
   const base = config.baseURL;
   if (
