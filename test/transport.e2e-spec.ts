@@ -78,6 +78,18 @@ const routes: Record<string, Handler> = {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=latin1' });
     res.end(Buffer.from('café', 'latin1'));
   },
+  '/big-gzip': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip' });
+    res.end(gzipSync('y'.repeat(64 * 1024)));
+  },
+  '/corrupt-gzip': (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    res.end(Buffer.from('this is not gzip at all'));
+  },
+  '/moved-with-body': (_req, res) => {
+    res.writeHead(302, { Location: '/text', 'Content-Type': 'text/plain' });
+    res.end('z'.repeat(16 * 1024));
+  },
   '/slow': (_req, res) => {
     setTimeout(() => res.end('late'), 500);
   },
@@ -212,7 +224,10 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
         const expected = new URL(
           client.axiosRef.getUri({ url: path, params: path.includes('?') ? undefined : { p: 'a b' } }),
         );
-        expect(echoed(data).headers['x-path'], path).toBe(expected.pathname + expected.search);
+        expect({ path, sent: echoed(data).headers['x-path'] }).toEqual({
+          path,
+          sent: expected.pathname + expected.search,
+        });
       }
     });
 
@@ -232,6 +247,33 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
       expect((error as UpstreamException).cause).toMatchObject({
         message: 'maxContentLength size of 1024 exceeded',
       });
+    });
+
+    it('measures a compressed body once decoded against maxContentLength', async () => {
+      const small = await client.get('/gzip', { maxContentLength: 1024 });
+      expect(small.data).toEqual(JSON.parse(JSON_BODY));
+      const error = await client.get('/big-gzip', { maxContentLength: 1024 }).catch((e: unknown) => e);
+      expect((error as UpstreamException).cause).toMatchObject({
+        message: 'maxContentLength size of 1024 exceeded',
+      });
+      expect((await client.get('/big-gzip', { maxContentLength: 64 * 1024 })).data).toHaveLength(64 * 1024);
+    });
+
+    it('leaves the body of a redirect it follows out of maxContentLength', async () => {
+      const { data } = await client.get('/moved-with-body', { maxContentLength: 1024 });
+      expect(data).toBe('plain text ✓');
+    });
+
+    it('fails a body that does not decode with the zlib error code, not a crash', async () => {
+      const error = await client.get('/corrupt-gzip').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamException);
+      expect((error as UpstreamException).cause).toMatchObject({ code: 'Z_DATA_ERROR' });
+    });
+
+    it("gives the upstream's status text", async () => {
+      expect((await client.get('/echo')).statusText).toBe('OK');
+      const teapot = await client.get('/status/418', { validateStatus: () => true });
+      expect(teapot.statusText).toBe("I'm a Teapot");
     });
 
     it('applies validateStatus', async () => {
@@ -318,6 +360,28 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
       await pooled.close();
       await close(reusing);
     });
+
+    // axios' http adapter starts the timeout once a socket is assigned (ClientRequest.setTimeout)
+    it.runIf(transport === 'undici')(
+      'times out an attempt waiting for a free connection at its timeout, not when one frees',
+      async () => {
+        const hold = createServer((_req, res) => setTimeout(() => res.end('done'), 400));
+        const port = await listen(hold);
+        const narrow = new ApiClient({
+          transport: { type: 'undici', connections: 1 },
+          baseURL: `http://127.0.0.1:${port}`,
+          retry: false,
+        });
+        const first = narrow.get('/first');
+        const started = performance.now();
+        const queued = await narrow.get('/queued', { timeout: 50 }).catch((e: unknown) => e);
+        expect(performance.now() - started).toBeLessThan(300);
+        expect((queued as UpstreamException).cause).toMatchObject({ code: 'ETIMEDOUT' });
+        expect((await first).data).toBe('done');
+        await narrow.close();
+        await close(hold);
+      },
+    );
 
     it('sends the axios User-Agent and the encodings it can decode', async () => {
       const { headers } = echoed((await client.get('/echo')).data);

@@ -7,9 +7,7 @@
  * retry policy classifies (ECONNRESET, ECONNREFUSED, TLS codes, ...).
  */
 import {
-  Axios,
   AxiosError,
-  AxiosHeaders,
   type AxiosAdapter,
   type AxiosResponse,
   CanceledError,
@@ -19,9 +17,9 @@ import {
 import axios from 'axios';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
-import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher } from 'undici';
+import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './undici.answer.js';
+import { targetOf, targetOfUrl } from './undici.target.js';
 
 /** Connection pool settings of the undici transport. */
 export interface UndiciTransportOptions {
@@ -53,10 +51,6 @@ const NODE_CODES: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
 };
 const TIMEOUT = Symbol('timeout');
-const COMPRESSED = /^(x-)?gzip$|^deflate$|^br$/;
-const ZLIB_TOLERANT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
-const urlBuilder = new Axios({});
-const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 // axios' typings lack the named VERSION export that its runtime has
 // oxlint-disable-next-line import/no-named-as-default-member
 const USER_AGENT = `axios/${axios.VERSION}`;
@@ -153,14 +147,6 @@ class AttemptSignal {
   }
 }
 
-/** Where an attempt goes: what undici takes, and what axios reports as `response.request`. */
-export interface Target {
-  readonly origin: string;
-  readonly path: string;
-  readonly host: string;
-  readonly protocol: string;
-}
-
 async function exchange(
   config: InternalAxiosRequestConfig,
   dispatcher: Dispatcher,
@@ -172,25 +158,36 @@ async function exchange(
   let body = requestBody(config, headers);
   const maxRedirects = config.maxRedirects ?? 21;
   for (let redirects = 0; ; redirects++) {
-    const response: Dispatcher.ResponseData = await dispatcher.request({
+    const follows = (status: number, location: unknown): location is string =>
+      REDIRECTS.has(status) &&
+      typeof location === 'string' &&
+      redirects < maxRedirects &&
+      // 307 and 308 resend the body, which a stream cannot
+      !(body instanceof Readable && status >= 307);
+    const options: HopOptions = {
       origin: target.origin,
       path: target.path,
       method: method as Dispatcher.HttpMethod,
       headers,
       body,
-      signal: signal as unknown as AbortSignal,
       headersTimeout: 0,
       bodyTimeout: 0,
-    });
-    const status = response.statusCode;
-    const location = REDIRECTS.has(status) ? response.headers['location'] : undefined;
-    const follow =
-      typeof location === 'string' &&
-      redirects < maxRedirects &&
-      // 307 and 308 resend the body, which a stream cannot
-      !(body instanceof Readable && status >= 307);
-    if (!follow) return settle(await axiosResponse(response, config, method, target), config);
-    response.body.resume();
+    };
+    const answer =
+      config.responseType === 'stream'
+        ? await streamedAnswer(dispatcher, options, signal)
+        : await bufferedAnswer(
+            dispatcher,
+            options,
+            signal,
+            config,
+            (status, answerHeaders) => !follows(status, answerHeaders['location']),
+          );
+    const status = answer.status;
+    const location = answer.headers['location'];
+    if (!follows(status, location))
+      return settle(await axiosResponse(answer, config, method, target), config);
+    discard(answer);
     const next = targetOfUrl(new URL(location, target.origin + target.path));
     if (next.origin !== target.origin) for (const name of CREDENTIALS) delete headers[name];
     if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
@@ -201,71 +198,6 @@ async function exchange(
     }
     target = next;
   }
-}
-
-/** Base URLs seen, parsed once: a relative URL is then joined without parsing the whole again. */
-const BASES = new Map<string, BaseUrl | null>();
-const MAX_BASES = 64;
-interface BaseUrl extends Omit<Target, 'path'> {
-  /** The base's path without its trailing slash. */
-  readonly prefix: string;
-}
-/**
- * A relative URL that `new URL` keeps as it is: no character it would encode,
- * no dot segment, no empty query (which it drops).
- */
-const PLAIN_RELATIVE = /^[\w\-.~!$&()*+,;=:@%/?]*[\w\-.~!$&()*+,;=:@%/]$/;
-const DOT_SEGMENT = /(?:^|\/)\.\.?(?:[/?]|$)/;
-
-/** `baseURL` + `url` as axios combines them, parsed as `new URL` does. */
-export function targetOf(config: InternalAxiosRequestConfig): Target {
-  const url = config.url ?? '';
-  const base = config.baseURL;
-  if (
-    base &&
-    !config.params &&
-    PLAIN_RELATIVE.test(url) &&
-    !ABSOLUTE_URL.test(url) &&
-    !DOT_SEGMENT.test(url)
-  ) {
-    const parsed = baseUrl(base);
-    if (parsed) {
-      const { origin, host, protocol, prefix } = parsed;
-      return {
-        origin,
-        host,
-        protocol,
-        path: `${prefix}/${url.charCodeAt(0) === 47 ? url.replace(/^\/+/, '') : url}`,
-      };
-    }
-  }
-  return targetOfUrl(new URL(fullUrl(config)));
-}
-
-function baseUrl(base: string): BaseUrl | null {
-  let parsed = BASES.get(base);
-  if (parsed !== undefined) return parsed;
-  const url = new URL(`${base.replace(/\/?\/$/, '')}/`);
-  parsed =
-    url.search || url.hash || url.username || url.password
-      ? null
-      : { origin: url.origin, host: url.host, protocol: url.protocol, prefix: url.pathname.slice(0, -1) };
-  if (BASES.size >= MAX_BASES) BASES.clear();
-  BASES.set(base, parsed);
-  return parsed;
-}
-
-function targetOfUrl(url: URL): Target {
-  return { origin: url.origin, host: url.host, protocol: url.protocol, path: url.pathname + url.search };
-}
-
-/** `baseURL` + `url` as axios combines them; axios itself only when there are params to serialize. */
-function fullUrl(config: InternalAxiosRequestConfig): string {
-  if (config.params) return urlBuilder.getUri(config);
-  const url = config.url ?? '';
-  const base = config.baseURL;
-  if (!base || (ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) return url;
-  return url ? `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : base;
 }
 
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
@@ -320,61 +252,6 @@ function requestBody(
     throw new AxiosError('Request body larger than maxBodyLength limit', AxiosError.ERR_BAD_REQUEST, config);
   }
   return body;
-}
-
-async function axiosResponse(
-  response: Dispatcher.ResponseData,
-  config: InternalAxiosRequestConfig,
-  method: string,
-  target: Target,
-): Promise<AxiosResponse> {
-  const headers = new AxiosHeaders(response.headers as Record<string, string>);
-  const status = response.statusCode;
-  const request = { method, path: target.path, host: target.host, protocol: target.protocol };
-  let stream: Readable = response.body;
-  const coding = response.headers['content-encoding'];
-  const contentCoding = coding === undefined ? '' : String(coding).toLowerCase();
-  const hasBody = method !== 'HEAD' && status !== 204 && status !== 304;
-  if (contentCoding && config.decompress !== false && hasBody && COMPRESSED.test(contentCoding)) {
-    const decoder =
-      contentCoding === 'br'
-        ? createBrotliDecompress({ flush: zlibConstants.BROTLI_OPERATION_FLUSH })
-        : contentCoding === 'deflate'
-          ? createInflate(ZLIB_TOLERANT)
-          : createGunzip(ZLIB_TOLERANT);
-    stream = pipeline(response.body, decoder, () => undefined) as unknown as Readable;
-    headers.delete('content-encoding');
-    headers.delete('content-length');
-  }
-  let data: unknown;
-  if (config.responseType === 'stream') data = stream;
-  else {
-    const encoding = (config.responseEncoding as BufferEncoding | undefined) ?? 'utf8';
-    const whole = stream === response.body && (config.maxContentLength ?? -1) < 0;
-    if (whole && config.responseType !== 'arraybuffer' && encoding === 'utf8') {
-      // undici decodes UTF-8 without its BOM, as axios' http adapter does
-      data = await response.body.text();
-    } else {
-      const buffer = whole ? Buffer.from(await response.body.arrayBuffer()) : await readAll(stream, config);
-      data = config.responseType === 'arraybuffer' ? buffer : buffer.toString(encoding);
-    }
-  }
-  return { data, status, statusText: '', headers, config, request };
-}
-
-async function readAll(stream: Readable, config: InternalAxiosRequestConfig): Promise<Buffer> {
-  const limit = config.maxContentLength ?? -1;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (limit > -1 && size > limit) {
-      stream.destroy();
-      throw new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
 function settle(response: AxiosResponse, config: InternalAxiosRequestConfig): AxiosResponse {

@@ -1,0 +1,210 @@
+/**
+ * The answer side of the undici transport. A buffered response (every
+ * response type but `stream`) is read by a dispatch handler into one Buffer,
+ * with no stream per response, and decoded in one step; `stream` keeps
+ * undici's `request` and its body stream.
+ */
+import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { IncomingHttpHeaders } from 'node:http';
+import { promisify } from 'node:util';
+import { type Readable, pipeline } from 'node:stream';
+import {
+  brotliDecompress,
+  constants as zlibConstants,
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  gunzip,
+  inflate,
+  type ZlibOptions,
+} from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import type { Target } from './undici.target.js';
+
+/** One answer of the upstream, its body whole (`Buffer`) or to be read (`Readable`). */
+export interface Answer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer | Readable;
+}
+
+/** What the transport hands undici for one hop. */
+export type HopOptions = Omit<Dispatcher.DispatchOptions, 'signal'>;
+
+/** The abort of one attempt, as the answer side listens to it. */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void): void;
+}
+
+const COMPRESSED = /^(x-)?gzip$|^deflate$|^br$/;
+/** Tolerant of a truncated body, as axios' http adapter is. */
+const ZLIB_TOLERANT: ZlibOptions = {
+  flush: zlibConstants.Z_SYNC_FLUSH,
+  finishFlush: zlibConstants.Z_SYNC_FLUSH,
+};
+const BROTLI_FLUSH = { flush: zlibConstants.BROTLI_OPERATION_FLUSH };
+const decoders = {
+  gzip: promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+} as const;
+const EMPTY = Buffer.alloc(0);
+
+/** The content coding to undo, or `undefined` when the body is to be left as it is. */
+function codingOf(headers: IncomingHttpHeaders, config: InternalAxiosRequestConfig, hasBody: boolean) {
+  const coding = headers['content-encoding'];
+  if (coding === undefined || config.decompress === false || !hasBody) return undefined;
+  const name = String(coding).toLowerCase();
+  if (!COMPRESSED.test(name)) return undefined;
+  return name === 'br' ? 'br' : name === 'deflate' ? 'deflate' : 'gzip';
+}
+
+function overLimit(config: InternalAxiosRequestConfig, limit: number): AxiosError {
+  return new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);
+}
+
+/**
+ * One hop, its body read whole. `keep(status, headers)` says whether the body
+ * is wanted (a redirect about to be followed is not); `maxContentLength`
+ * stops the read as soon as the raw body passes it (a compressed body is
+ * measured once decoded).
+ */
+export function bufferedAnswer(
+  dispatcher: Dispatcher,
+  options: HopOptions,
+  signal: AbortSource,
+  config: InternalAxiosRequestConfig,
+  keep: (status: number, headers: IncomingHttpHeaders) => boolean,
+): Promise<Answer> {
+  const limit = config.maxContentLength ?? -1;
+  return new Promise<Answer>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    let status = 0;
+    let statusText = '';
+    let headers: IncomingHttpHeaders = {};
+    let chunks: Buffer[] | undefined;
+    let size = 0;
+    let measured = limit > -1;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    signal.addEventListener('abort', () => {
+      controller?.abort(signal.reason as Error);
+      fail(signal.reason);
+    });
+    dispatcher.dispatch(options, {
+      onRequestStart(started) {
+        controller = started;
+        if (signal.aborted) started.abort(signal.reason as Error);
+      },
+      onResponseStart(_controller, statusCode, responseHeaders, statusMessage) {
+        status = statusCode;
+        statusText = statusMessage ?? '';
+        headers = responseHeaders;
+        if (keep(statusCode, responseHeaders)) chunks = [];
+        if (codingOf(responseHeaders, config, true)) measured = false;
+      },
+      onResponseData(current, chunk) {
+        if (!chunks) return;
+        size += chunk.length;
+        if (measured && size > limit) {
+          const error = overLimit(config, limit);
+          current.abort(error);
+          fail(error);
+          return;
+        }
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (settled) return;
+        settled = true;
+        const body = !chunks?.length ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        resolve({ status, statusText, headers, body });
+      },
+      onResponseError(_controller, error) {
+        fail(error);
+      },
+    });
+  });
+}
+
+/** One hop, its body left to be read (`responseType: 'stream'`). */
+export async function streamedAnswer(
+  dispatcher: Dispatcher,
+  options: HopOptions,
+  signal: AbortSource,
+): Promise<Answer> {
+  const response = await dispatcher.request({ ...options, signal: signal as unknown as AbortSignal });
+  return {
+    status: response.statusCode,
+    statusText: response.statusText,
+    headers: response.headers,
+    body: response.body,
+  };
+}
+
+/** The body of an answer that is not used (a redirect followed). */
+export function discard(answer: Answer): void {
+  if (!Buffer.isBuffer(answer.body)) answer.body.resume();
+}
+
+/** The answer as axios' response: headers, body decoded and typed as the config asks. */
+export async function axiosResponse(
+  answer: Answer,
+  config: InternalAxiosRequestConfig,
+  method: string,
+  target: Target,
+): Promise<AxiosResponse> {
+  const { status, statusText } = answer;
+  const headers = new AxiosHeaders(answer.headers as Record<string, string>);
+  const request = { method, path: target.path, host: target.host, protocol: target.protocol };
+  const coding = codingOf(answer.headers, config, method !== 'HEAD' && status !== 204 && status !== 304);
+  if (coding) {
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  let data: unknown;
+  if (!Buffer.isBuffer(answer.body)) {
+    data = coding ? pipeline(answer.body, decoderStream(coding), () => undefined) : answer.body;
+  } else {
+    const buffer = coding ? await decode(answer.body, coding, config) : answer.body;
+    data = config.responseType === 'arraybuffer' ? buffer : text(buffer, config);
+  }
+  return { data, status, statusText, headers, config, request };
+}
+
+function decoderStream(coding: keyof typeof decoders): NodeJS.ReadWriteStream {
+  if (coding === 'br') return createBrotliDecompress(BROTLI_FLUSH);
+  return coding === 'deflate' ? createInflate(ZLIB_TOLERANT) : createGunzip(ZLIB_TOLERANT);
+}
+
+async function decode(
+  body: Buffer,
+  coding: keyof typeof decoders,
+  config: InternalAxiosRequestConfig,
+): Promise<Buffer> {
+  const limit = config.maxContentLength ?? -1;
+  const options: ZlibOptions = coding === 'br' ? { ...BROTLI_FLUSH } : { ...ZLIB_TOLERANT };
+  if (limit > -1) options.maxOutputLength = Math.max(1, limit);
+  try {
+    const decoded = await decoders[coding](body, options);
+    if (limit > -1 && decoded.length > limit) throw overLimit(config, limit);
+    return decoded;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw overLimit(config, limit);
+    throw error;
+  }
+}
+
+/** The body as text in `responseEncoding`; UTF-8 without its byte order mark, as axios' http adapter gives it. */
+function text(buffer: Buffer, config: InternalAxiosRequestConfig): string {
+  const encoding = (config.responseEncoding as BufferEncoding | undefined) ?? 'utf8';
+  const bom = encoding === 'utf8' && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+  return buffer.toString(encoding, bom ? 3 : 0);
+}

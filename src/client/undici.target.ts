@@ -1,0 +1,81 @@
+/**
+ * Where the undici transport sends an attempt: `baseURL` + `url` as axios
+ * joins them, parsed as the WHATWG URL parser does. A relative URL under a
+ * base URL seen before is joined without parsing the whole again.
+ */
+import { Axios, type InternalAxiosRequestConfig } from 'axios';
+
+/** Where an attempt goes: what undici takes, and what axios reports as `response.request`. */
+export interface Target {
+  readonly origin: string;
+  readonly path: string;
+  readonly host: string;
+  readonly protocol: string;
+}
+
+const urlBuilder = new Axios({});
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+/** Base URLs seen, parsed once: a relative URL is then joined without parsing the whole again. */
+const BASES = new Map<string, BaseUrl | null>();
+const MAX_BASES = 64;
+interface BaseUrl extends Omit<Target, 'path'> {
+  /** The base's path without its trailing slash. */
+  readonly prefix: string;
+}
+/**
+ * A relative URL that `new URL` keeps as it is: no character it would encode,
+ * no dot segment, no empty query (which it drops).
+ */
+const PLAIN_RELATIVE = /^[\w\-.~!$&()*+,;=:@%/?]*[\w\-.~!$&()*+,;=:@%/]$/;
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:[/?]|$)/;
+
+/** `baseURL` + `url` as axios combines them, parsed as `new URL` does. */
+export function targetOf(config: InternalAxiosRequestConfig): Target {
+  const url = config.url ?? '';
+  const base = config.baseURL;
+  if (
+    base &&
+    !config.params &&
+    PLAIN_RELATIVE.test(url) &&
+    !ABSOLUTE_URL.test(url) &&
+    !DOT_SEGMENT.test(url)
+  ) {
+    const parsed = baseUrl(base);
+    if (parsed) {
+      const { origin, host, protocol, prefix } = parsed;
+      return {
+        origin,
+        host,
+        protocol,
+        path: `${prefix}/${url.charCodeAt(0) === 47 ? url.replace(/^\/+/, '') : url}`,
+      };
+    }
+  }
+  return targetOfUrl(new URL(fullUrl(config)));
+}
+
+function baseUrl(base: string): BaseUrl | null {
+  let parsed = BASES.get(base);
+  if (parsed !== undefined) return parsed;
+  const url = new URL(`${base.replace(/\/?\/$/, '')}/`);
+  parsed =
+    url.search || url.hash || url.username || url.password
+      ? null
+      : { origin: url.origin, host: url.host, protocol: url.protocol, prefix: url.pathname.slice(0, -1) };
+  if (BASES.size >= MAX_BASES) BASES.clear();
+  BASES.set(base, parsed);
+  return parsed;
+}
+
+export function targetOfUrl(url: URL): Target {
+  return { origin: url.origin, host: url.host, protocol: url.protocol, path: url.pathname + url.search };
+}
+
+/** `baseURL` + `url` as axios combines them; axios itself only when there are params to serialize. */
+function fullUrl(config: InternalAxiosRequestConfig): string {
+  if (config.params) return urlBuilder.getUri(config);
+  const url = config.url ?? '';
+  const base = config.baseURL;
+  if (!base || (ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) return url;
+  return url ? `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : base;
+}
