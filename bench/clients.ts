@@ -9,6 +9,7 @@ import axiosRetry, { exponentialDelay } from 'axios-retry';
 import { Agent as HttpAgent } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { Agent as UndiciAgent, request } from 'undici';
+import { createUndiciAdapter } from '../src/client/undici.adapter.js';
 import { ApiClient, type ApiClientOptions } from '../src/index.js';
 
 export const PATH = '/items/42';
@@ -70,6 +71,21 @@ export const httpServiceRetry: SubjectFactory = (baseURL) => {
     name: 'HttpService + axios-retry',
     call: async () => (await firstValueFrom(service.get(PATH))).data,
     close: async () => httpAgent.destroy(),
+  };
+};
+
+/**
+ * axios + axios-retry on ApiClient's undici adapter, nothing else: what any
+ * client keeping the axios and axios-retry API on this transport starts from.
+ */
+export const axiosRetryUndici: SubjectFactory = (baseURL) => {
+  const adapter = createUndiciAdapter();
+  const instance = createAxios({ baseURL, adapter });
+  axiosRetry(instance, { retries: 3, retryDelay: exponentialDelay });
+  return {
+    name: 'axios + axios-retry on the undici adapter',
+    call: async () => (await instance.get(PATH)).data,
+    close: () => adapter.close(),
   };
 };
 
