@@ -288,6 +288,33 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
     });
   });
 
+  describe("the instance's default headers", () => {
+    it('sends per-method defaults with their method only, and common ones with every method', async () => {
+      const own = new ApiClient({ transport, baseURL: base, retry: false });
+      const defaults = own.axiosRef.defaults.headers;
+      defaults.post['X-Post-Only'] = 'yes';
+      defaults.common['X-All'] = 'all';
+      defaults.get = { 'X-Get-Only': 'yes' };
+      const post = echoed((await own.post('/echo', { a: 1 })).data).headers;
+      const get = echoed((await own.get('/echo')).data).headers;
+      const put = echoed((await own.put('/echo', { a: 1 })).data).headers;
+      expect([post['x-post-only'], get['x-post-only'], put['x-post-only']]).toEqual([
+        'yes',
+        undefined,
+        undefined,
+      ]);
+      expect([post['x-get-only'], get['x-get-only'], put['x-get-only']]).toEqual([
+        undefined,
+        'yes',
+        undefined,
+      ]);
+      expect([post['x-all'], get['x-all'], put['x-all']]).toEqual(['all', 'all', 'all']);
+      expect(defaults.put).toEqual({});
+      expect(defaults.post).toBe(defaults.post);
+      await own.close();
+    });
+  });
+
   describe('timeouts and cancellation keep axios error codes', () => {
     it('times out an attempt with ETIMEDOUT (clarified) and cancels with ERR_CANCELED', async () => {
       const late = await client.get('/slow', { timeout: 50 }).catch((e: unknown) => e);

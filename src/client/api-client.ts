@@ -32,6 +32,7 @@ import {
   isStream,
 } from './call-state.js';
 import type { ClientEvent } from './client-events.js';
+import { makeMethodHeadersLazy } from './method-headers.js';
 import { type ClientStats, OverloadGuard } from './overload-guard.js';
 import { redactUrl } from './redact.js';
 import { ResponseInterceptors } from './response-interceptors.js';
@@ -86,6 +87,7 @@ export class ApiClient {
       headers: { ...axios.headers, ...headers },
       transitional: { ...axios.transitional, clarifyTimeoutError: true },
     });
+    makeMethodHeadersLazy(instance);
     const undici =
       this.settings.transport.type === 'undici' ? createUndiciAdapter(this.settings.transport) : undefined;
     this.closeTransport = () => undici?.close() ?? Promise.resolve();
