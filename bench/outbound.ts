@@ -105,8 +105,8 @@ export async function runOutbound(args: BenchArgs): Promise<void> {
       'Each client is fresh, on its own keep-alive agent (undici request: its own Agent). ApiClient:',
       "  new ApiClient({ baseURL }) with its defaults (transport 'undici', its own keep-alive pool);",
       "  ApiClient transport: 'node': axios' http adapter on a keep-alive agent, like the axios rows.",
-      '  axios + axios-retry on the undici adapter: a bare axios instance with axios-retry and',
-      "  ApiClient's transport, and nothing else: the floor under any client that keeps that API.",
+      '  axios + axios-retry on the undici adapter: a bare axios instance (stock defaults) with',
+      "  axios-retry on ApiClient's transport and nothing else: what the transport alone gives.",
     ].join('\n'),
   );
   if (failures) console.log(`WARNING: ${failures} call(s) failed on the success path.`);
