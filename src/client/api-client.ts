@@ -43,12 +43,13 @@ import { UpstreamException } from './upstream.exception.js';
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
 
 /**
- * An HTTP client for calls to other services: axios through `@nestjs/axios`
- * `HttpService`, on the client's own axios instance with axios-retry, under
- * one deadline per call. It retries only what is transient and safe, backs
- * off with full jitter, honours `Retry-After`, stops at once on abort,
- * forwards the request id, protects the upstream with a retry budget and a
- * circuit breaker, and fails with an {@link UpstreamException}.
+ * An HTTP client for calls to other services: axios on the client's own
+ * instance with axios-retry, wrapped in an `@nestjs/axios` `HttpService`
+ * (the promise API calls the instance directly), under one deadline per
+ * call. It retries only what is transient and safe, backs off with full
+ * jitter, honours `Retry-After`, stops at once on abort, forwards the request
+ * id, protects the upstream with a retry budget and a circuit breaker, and
+ * fails with an {@link UpstreamException}.
  *
  * ```ts
  * const { data } = await client.get<User>(`/users/${id}`);
@@ -57,7 +58,7 @@ const IDEMPOTENCY_KEY = 'Idempotency-Key';
 export class ApiClient {
   /** The client's own axios instance (never the process-wide default). */
   readonly axiosRef: AxiosInstance;
-  /** The `HttpService` calls go through. */
+  /** An `HttpService` over {@link axiosRef}, for the Observable API. */
   readonly httpService: HttpService;
   /**
    * `request` interceptors run before every attempt (fresh auth headers);

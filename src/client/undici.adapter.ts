@@ -65,6 +65,7 @@ export function createUndiciAdapter(
     keepAliveTimeout: settings.keepAliveTimeoutMs,
   });
   const secured = new WeakMap<object, Agent>();
+  const pools = new Set<Agent>([plain]);
   const dispatcherFor = (config: InternalAxiosRequestConfig): Agent => {
     const https = config.httpsAgent as (HttpsAgent & { options?: Record<string, unknown> }) | undefined;
     if (!https?.options) return plain;
@@ -77,6 +78,7 @@ export function createUndiciAdapter(
         connect: { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } as never,
       });
       secured.set(https, agent);
+      pools.add(agent);
     }
     return agent;
   };
@@ -85,7 +87,9 @@ export function createUndiciAdapter(
     needsNodeAdapter(config) ? node(config) : send(config, dispatcherFor(config))) as AxiosAdapter & {
     close(): Promise<void>;
   };
-  adapter.close = () => plain.close();
+  adapter.close = async () => {
+    await Promise.all([...pools].map((pool) => pool.close()));
+  };
   return adapter;
 }
 
