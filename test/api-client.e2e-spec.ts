@@ -1,6 +1,8 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, isUpstreamException, type RetryEvent, UpstreamException } from '../src/index.js';
+import { firstValueFrom } from 'rxjs';
+import { runInRequestContext } from '../src/errors/request-context.js';
 import { LogCapture } from './fixtures/log-capture.js';
 import { refusedUrl, Upstream } from './fixtures/upstream.js';
 
@@ -224,6 +226,36 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
     expect(error).toMatchObject({ kind: 'deadline', attempts: 0, entry: { reason: 'UPSTREAM_TIMEOUT' } });
     expect(api.getStats().totals).toMatchObject({ attempts: 0, failures: 0 });
     expect(upstream.hitsOf('/late')).toHaveLength(0);
+  });
+
+  describe('calls made on httpService or axiosRef directly', () => {
+    it('retry under the client policy through the HttpService', async () => {
+      upstream.script('/flaky', { status: 503 }, { status: 200, body: { ok: 1 } });
+      const api = make();
+      const { data } = await firstValueFrom(api.httpService.get('/flaky'));
+      expect(data).toEqual({ ok: 1 });
+      expect(upstream.hitsOf('/flaky')).toHaveLength(2);
+      expect(events).toMatchObject([{ attempt: 2, maxAttempts: 4, reason: 'status 503', method: 'GET' }]);
+      expect(api.getStats().totals).toMatchObject({ calls: 1, attempts: 2, retries: 1 });
+    });
+
+    it("give up after the policy's attempts with axios' own error", async () => {
+      upstream.script('/down', { status: 503 });
+      const error = await failure(make().axiosRef.get('/down'));
+      expect(error).toMatchObject({ isAxiosError: true, response: { status: 503 } });
+      expect(upstream.hitsOf('/down')).toHaveLength(4);
+    });
+
+    it('carry the request id, and one generated Idempotency-Key over every attempt', async () => {
+      upstream.script('/pay', { status: 503 }, { status: 201 });
+      const api = make({ idempotencyKeys: true });
+      const context = { requestId: 'req-direct-1', startedAt: performance.now() };
+      await runInRequestContext(context, () => api.axiosRef.post('/pay', { a: 1 }));
+      const hits = upstream.hitsOf('/pay');
+      expect(hits.map((hit) => hit.headers['x-request-id'])).toEqual(['req-direct-1', 'req-direct-1']);
+      expect(hits[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(hits[1]!.headers['idempotency-key']).toBe(hits[0]!.headers['idempotency-key']);
+    });
   });
 
   it('aborts the attempt in flight at once and sends nothing more', async () => {

@@ -1,46 +1,27 @@
-import { Logger } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import {
   AxiosHeaders,
   create as createAxios,
   getAdapter,
-  type AxiosError,
   type AxiosInstance,
   type AxiosInterceptorManager,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import axiosRetry from 'axios-retry';
 import { isBulkheadRejectedError } from 'cockatiel';
-import { randomUUID } from 'node:crypto';
-import { currentRequestContext } from '../errors/request-context.js';
 import {
   type ApiClientOptions,
   type ApiRequestConfig,
   type ResolvedApiClientOptions,
   resolveApiClientOptions,
-  resolveRetryPolicy,
 } from './api-client.options.js';
-import {
-  attemptFailure,
-  CALL,
-  CallState,
-  callOf,
-  deadlineError,
-  type ConfigWithCall,
-  finalFailure,
-  isStream,
-} from './call-state.js';
-import type { ClientEvent } from './client-events.js';
+import { CallHooks } from './call-hooks.js';
+import { CALL, CallState, finalFailure } from './call-state.js';
 import { makeMethodHeadersLazy } from './method-headers.js';
 import { type ClientStats, OverloadGuard } from './overload-guard.js';
-import { redactUrl } from './redact.js';
 import { ResponseInterceptors } from './response-interceptors.js';
-import { planRetry } from './retry.policy.js';
 import { createUndiciAdapter } from './undici.adapter.js';
 import { UpstreamException } from './upstream.exception.js';
-
-const IDEMPOTENCY_KEY = 'Idempotency-Key';
 
 /**
  * An HTTP client for calls to other services: axios on the client's own
@@ -70,18 +51,15 @@ export class ApiClient {
   };
   /** The client's options, defaults applied. */
   readonly settings: ResolvedApiClientOptions;
-  private readonly logger: Logger;
   private readonly guard: OverloadGuard;
-  /** The client's own headers carry an `Idempotency-Key` for every call. */
-  private readonly defaultIdempotencyKey: boolean;
+  private readonly hooks: CallHooks;
   private readonly closeTransport: () => Promise<void>;
 
   constructor(options: ApiClientOptions | ResolvedApiClientOptions = {}) {
     this.settings = 'name' in options ? options : resolveApiClientOptions('default', options);
     const { name, axios, baseURL, headers } = this.settings;
-    this.logger = new Logger(`ApiClient:${name}`);
-    this.defaultIdempotencyKey = AxiosHeaders.from({ ...headers }).has(IDEMPOTENCY_KEY);
-    this.guard = new OverloadGuard(name, this.settings, (event) => this.emit(event));
+    this.guard = new OverloadGuard(name, this.settings, (event) => this.hooks.emit(event));
+    this.hooks = new CallHooks(this.settings, this.guard);
     const instance = createAxios({
       ...axios,
       baseURL: baseURL ?? axios.baseURL,
@@ -92,28 +70,8 @@ export class ApiClient {
     const undici =
       this.settings.transport.type === 'undici' ? createUndiciAdapter(this.settings.transport) : undefined;
     this.closeTransport = () => undici?.close() ?? Promise.resolve();
-    const transport = undici ?? getAdapter(instance.defaults.adapter);
-    // past axios' cancellation check, so an aborted attempt never reaches the breaker or the network
-    instance.defaults.adapter = (config) => {
-      const call = callOf(config);
-      if (call) {
-        // the deadline bounds each attempt; past it, no attempt reaches the breaker or the network
-        if (call.remainingMs() <= 0) return Promise.reject(deadlineError(config, call));
-        config.timeout = call.boundAttemptTimeout(config.timeout);
-      }
-      return this.guard.runAttempt(() => {
-        if (call) this.attempted(call);
-        return transport(config);
-      });
-    };
-    axiosRetry(instance, {
-      // each call's own policy bounds its attempts (retryCondition), so no per-call axios-retry config
-      retries: Number.MAX_SAFE_INTEGER,
-      shouldResetTimeout: true,
-      retryCondition: (error) => this.shouldRetry(error),
-      retryDelay: (_retryNumber, error) => callOf(error.config)?.nextDelayMs ?? 0,
-      onRetry: (retryNumber, _error, config) => this.beforeRetry(retryNumber, config as ConfigWithCall),
-    });
+    instance.defaults.adapter = this.hooks.adapter(instance, undici ?? getAdapter(instance.defaults.adapter));
+    this.hooks.attachRetry(instance);
     this.axiosRef = instance;
     this.httpService = new HttpService(instance);
     this.interceptors = { request: instance.interceptors.request, response: new ResponseInterceptors() };
@@ -186,30 +144,11 @@ export class ApiClient {
   ): Promise<AxiosResponse<T, D>> {
     const callerSignal = config?.signal;
     if (callerSignal?.aborted) throw abortReason(callerSignal);
-    const started = performance.now();
     const method = verb.toUpperCase();
     const headers = AxiosHeaders.from(config?.headers as AxiosHeaders);
-    const key = this.idempotencyKeyOf(method, config?.idempotencyKey, headers);
-    if (key) headers.set(IDEMPOTENCY_KEY, key);
-    const requestId = currentRequestContext()?.requestId;
-    const requestIdHeader = this.settings.requestIdHeader;
-    if (requestId && requestIdHeader && !headers.has(requestIdHeader))
-      headers.set(requestIdHeader, requestId);
     const axiosConfig = config && axiosPart(config);
-    const deadline = config?.deadlineMs ?? this.settings.deadlineMs;
-    const call = new CallState(
-      () => ({
-        client: this.settings.name,
-        method,
-        url: redactUrl(this.axiosRef.getUri({ ...axiosConfig, url, method })),
-        requestId,
-      }),
-      resolveRetryPolicy(this.settings.retry, config?.retry),
-      config?.timeout || this.settings.attemptTimeoutMs,
-      started,
-      started + deadline,
-      key !== undefined || this.defaultIdempotencyKey || headers.has(IDEMPOTENCY_KEY),
-      isStream(data),
+    const call = this.hooks.begin(method, headers, config, data, () =>
+      this.axiosRef.getUri({ ...axiosConfig, url, method }),
     );
     try {
       // the instance HttpService wraps, called directly: HttpService's Observable adds a
@@ -237,78 +176,12 @@ export class ApiClient {
     }
   }
 
-  private attempted(call: CallState): void {
-    call.attempts++;
-    if (this.settings.onEvent) {
-      this.emit({ type: 'attempt', ...call.facts, attempt: call.attempts, maxAttempts: call.maxAttempts });
-    }
-  }
-
-  /** axios-retry's retryCondition: plans the retry, asks the breaker and the budget, remembers the wait. */
-  private shouldRetry(error: AxiosError): boolean {
-    const call = callOf(error.config);
-    if (!call) return false;
-    const plan = planRetry({
-      failure: attemptFailure(error),
-      method: (error.config?.method ?? 'GET').toUpperCase(),
-      policy: call.policy,
-      retriesDone: call.retries,
-      hasIdempotencyKey: call.hasIdempotencyKey,
-      streamBody: call.streamBody,
-      retryAfter: error.response?.headers?.['retry-after'],
-      remainingMs: call.remainingMs(),
-      now: Date.now(),
-    });
-    call.lastReason = plan.reason;
-    if (!plan.retry) {
-      call.giveUp = plan.giveUp;
-      return false;
-    }
-    if (this.guard.isOpen) {
-      call.giveUp = 'breaker-open';
-      call.lastReason = `${plan.reason}; circuit open`;
-      return false;
-    }
-    if (!this.guard.tryRetry()) {
-      call.giveUp = 'budget-exhausted';
-      call.lastReason = `${plan.reason}; retry budget exhausted`;
-      this.logger.warn(
-        `${call.facts.method} ${call.facts.url} no retry after ${plan.reason}: retry budget exhausted ` +
-          `requestId=${call.facts.requestId ?? '-'}`,
-      );
-      this.emit({ type: 'budget-exhausted', ...call.facts, attempt: call.attempts, reason: plan.reason });
-      return false;
-    }
-    call.nextDelayMs = plan.delayMs;
-    return true;
-  }
-
-  /** axios-retry's onRetry: counts, logs, reports. */
-  private beforeRetry(retryNumber: number, config: ConfigWithCall): void {
-    const call = config[CALL];
-    if (!call) return;
-    call.retries = retryNumber;
-    const event = {
-      ...call.facts,
-      attempt: retryNumber + 1,
-      maxAttempts: call.maxAttempts,
-      delayMs: call.nextDelayMs,
-      reason: call.lastReason,
-    };
-    this.logger.warn(
-      `${event.method} ${event.url} attempt ${event.attempt}/${event.maxAttempts} in ${event.delayMs}ms ` +
-        `after ${event.reason} requestId=${event.requestId ?? '-'}`,
-    );
-    this.settings.onRetry?.(event);
-    this.emit({ type: 'retry', ...event });
-  }
-
   private toFailure(error: unknown, call: CallState): unknown {
     const failure = finalFailure(error, call);
     if (!failure) return error;
     const { giveUp, ...facts } = failure;
-    if (isBulkheadRejectedError(error)) this.emit({ type: 'bulkhead-rejected', ...call.facts });
-    this.emit({
+    if (isBulkheadRejectedError(error)) this.hooks.emit({ type: 'bulkhead-rejected', ...call.facts });
+    this.hooks.emit({
       type: 'give-up',
       ...call.facts,
       attempts: call.attempts,
@@ -324,23 +197,6 @@ export class ApiClient {
       elapsedMs: performance.now() - call.startedAt,
       cause: error,
     });
-  }
-
-  private emit(event: ClientEvent): void {
-    this.settings.onEvent?.(event);
-  }
-
-  private idempotencyKeyOf(
-    method: string,
-    requested: string | true | undefined,
-    headers: AxiosHeaders,
-  ): string | undefined {
-    if (typeof requested === 'string') return requested;
-    if (headers.has(IDEMPOTENCY_KEY)) return undefined;
-    if (requested === true || (this.settings.idempotencyKeys && (method === 'POST' || method === 'PATCH'))) {
-      return randomUUID();
-    }
-    return undefined;
   }
 }
 
