@@ -118,7 +118,7 @@ export class CallHooks {
 
   /** A call made on `axiosRef` or `httpService` directly: the client's policy, from its first attempt. */
   private adopt(instance: AxiosInstance, config: InternalAxiosRequestConfig): CallState {
-    this.guard.totals.calls++;
+    this.guard.countCall();
     const call = this.begin((config.method ?? 'get').toUpperCase(), config.headers, config, config.data, () =>
       instance.getUri(config),
     );

@@ -47,6 +47,11 @@ export class CallState {
     return this.streamBody ? 1 : this.policy.retries + 1;
   }
 
+  /** The whole time the call may take. */
+  get deadlineMs(): number {
+    return Math.round(this.deadlineAt - this.startedAt);
+  }
+
   remainingMs(now = performance.now()): number {
     return this.deadlineAt - now;
   }
@@ -102,7 +107,7 @@ export function finalFailure(error: unknown, call: CallState): FinalFailure | un
   const deadlinePassed = call.deadlinePassed(failure);
   const giveUp = call.giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted');
   const reason = deadlinePassed
-    ? `deadline of ${Math.round(call.deadlineAt - call.startedAt)}ms passed`
+    ? `deadline of ${call.deadlineMs}ms passed`
     : call.lastReason || failureReason(failure);
   let kind: UpstreamFailureKind;
   if (deadlinePassed || call.giveUp === 'deadline') kind = 'deadline';
@@ -114,8 +119,7 @@ export function finalFailure(error: unknown, call: CallState): FinalFailure | un
 
 /** The failure of an attempt that would start after the call's deadline. */
 export function deadlineError(config: InternalAxiosRequestConfig, call: CallState): AxiosError {
-  const deadline = Math.round(call.deadlineAt - call.startedAt);
-  return new AxiosError(`deadline of ${deadline}ms passed`, AxiosError.ETIMEDOUT, config);
+  return new AxiosError(`deadline of ${call.deadlineMs}ms passed`, AxiosError.ETIMEDOUT, config);
 }
 
 /** A body that can be read once only. */

@@ -149,8 +149,13 @@ export class OverloadGuard {
 
   /** Runs one call within the concurrency limit (throws `BulkheadRejectedError` when full). */
   runCall<T>(call: () => Promise<T>): Promise<T> {
-    this.totals.calls++;
+    this.countCall();
     return this.bulkhead ? this.inBulkhead(this.bulkhead, call) : call();
+  }
+
+  /** Counts a call that does not pass the bulkhead (one made on the axios instance directly). */
+  countCall(): void {
+    this.totals.calls++;
   }
 
   private async inBulkhead<T>(limit: BulkheadPolicy, call: () => Promise<T>): Promise<T> {

@@ -15,6 +15,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axios from 'axios';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
@@ -124,9 +125,8 @@ async function send(config: InternalAxiosRequestConfig, dispatcher: Dispatcher):
 
 /**
  * The abort signal of one attempt (its timeout or its cancellation), as
- * undici takes it: one listener, and none of an `AbortController`'s
- * EventTarget machinery, which costs more than the rest of the attempt's
- * bookkeeping together.
+ * undici takes it: one listener, without an `AbortController` and its
+ * EventTarget, whose setup costs microseconds per attempt on Node 20.
  */
 class AttemptSignal {
   aborted = false;
@@ -162,9 +162,10 @@ async function exchange(
   let body = requestBody(config, headers);
   const maxRedirects = config.maxRedirects ?? 21;
   for (let redirects = 0; ; redirects++) {
-    const follows = (status: number, location: unknown): location is string =>
+    // a redirect to follow: its body is not read
+    const follows = (status: number, answerHeaders: IncomingHttpHeaders): boolean =>
       REDIRECTS.has(status) &&
-      typeof location === 'string' &&
+      typeof answerHeaders['location'] === 'string' &&
       redirects < maxRedirects &&
       // 307 and 308 resend the body, which a stream cannot
       !(body instanceof Readable && status >= 307);
@@ -180,18 +181,13 @@ async function exchange(
     const answer =
       config.responseType === 'stream'
         ? await streamedAnswer(dispatcher, options, signal)
-        : await bufferedAnswer(
-            dispatcher,
-            options,
-            signal,
-            config,
-            (status, answerHeaders) => !follows(status, answerHeaders['location']),
-          );
+        : await bufferedAnswer(dispatcher, options, signal, config, follows);
     const status = answer.status;
-    const location = answer.headers['location'];
-    if (!follows(status, location))
+    if (!follows(status, answer.headers)) {
       return settle(await axiosResponse(answer, config, method, target), config);
+    }
     discard(answer);
+    const location = answer.headers['location'] as string;
     const next = targetOfUrl(new URL(location, target.origin + target.path));
     if (next.origin !== target.origin) for (const name of CREDENTIALS) delete headers[name];
     if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {

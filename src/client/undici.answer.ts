@@ -67,8 +67,8 @@ function overLimit(config: InternalAxiosRequestConfig, limit: number): AxiosErro
 }
 
 /**
- * One hop, its body read whole. `keep(status, headers)` says whether the body
- * is wanted (a redirect about to be followed is not); `maxContentLength`
+ * One hop, its body read whole unless `skipBody(status, headers)` (a redirect
+ * about to be followed); `maxContentLength`
  * stops the read as soon as the raw body passes it (a compressed body is
  * measured once decoded).
  */
@@ -77,7 +77,7 @@ export function bufferedAnswer(
   options: HopOptions,
   signal: AbortSource,
   config: InternalAxiosRequestConfig,
-  keep: (status: number, headers: IncomingHttpHeaders) => boolean,
+  skipBody: (status: number, headers: IncomingHttpHeaders) => boolean,
 ): Promise<Answer> {
   const limit = config.maxContentLength ?? -1;
   return new Promise<Answer>((resolve, reject) => {
@@ -107,7 +107,7 @@ export function bufferedAnswer(
         status = statusCode;
         statusText = statusMessage ?? '';
         headers = responseHeaders;
-        if (keep(statusCode, responseHeaders)) chunks = [];
+        if (!skipBody(statusCode, responseHeaders)) chunks = [];
         if (codingOf(responseHeaders, config, true)) measured = false;
       },
       onResponseData(current, chunk) {
