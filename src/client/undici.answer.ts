@@ -7,15 +7,14 @@
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
-import { type Readable, pipeline } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import {
+  type BrotliOptions,
   brotliDecompress,
   constants as zlibConstants,
   createBrotliDecompress,
-  createGunzip,
-  createInflate,
-  gunzip,
-  inflate,
+  createUnzip,
+  unzip,
   type ZlibOptions,
 } from 'node:zlib';
 import type { Dispatcher } from 'undici';
@@ -39,27 +38,36 @@ export interface AbortSource {
   addEventListener(type: 'abort', listener: () => void): void;
 }
 
-const COMPRESSED = /^(x-)?gzip$|^deflate$|^br$/;
+/** How each content coding is undone, as axios' http adapter does it (zlib's unzip takes gzip and zlib data). */
+const CODINGS: Readonly<Record<string, Coding>> = {
+  gzip: 'unzip',
+  'x-gzip': 'unzip',
+  compress: 'unzip',
+  'x-compress': 'unzip',
+  deflate: 'deflate',
+  br: 'br',
+};
+type Coding = 'unzip' | 'deflate' | 'br';
 /** Tolerant of a truncated body, as axios' http adapter is. */
 const ZLIB_TOLERANT: ZlibOptions = {
   flush: zlibConstants.Z_SYNC_FLUSH,
   finishFlush: zlibConstants.Z_SYNC_FLUSH,
 };
-const BROTLI_FLUSH = { flush: zlibConstants.BROTLI_OPERATION_FLUSH };
-const decoders = {
-  gzip: promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-} as const;
+const BROTLI_TOLERANT: BrotliOptions = {
+  flush: zlibConstants.BROTLI_OPERATION_FLUSH,
+  finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH,
+};
+const unzipOnce = promisify(unzip);
+const brotliOnce = promisify(brotliDecompress);
+/** The zlib header axios puts before a raw deflate body. */
+const ZLIB_HEADER = Buffer.from([0x78, 0x9c]);
 const EMPTY = Buffer.alloc(0);
 
 /** The content coding to undo, or `undefined` when the body is to be left as it is. */
-function codingOf(headers: IncomingHttpHeaders, config: InternalAxiosRequestConfig, hasBody: boolean) {
+function codingOf(headers: IncomingHttpHeaders, config: InternalAxiosRequestConfig): Coding | undefined {
   const coding = headers['content-encoding'];
-  if (coding === undefined || config.decompress === false || !hasBody) return undefined;
-  const name = String(coding).toLowerCase();
-  if (!COMPRESSED.test(name)) return undefined;
-  return name === 'br' ? 'br' : name === 'deflate' ? 'deflate' : 'gzip';
+  if (coding === undefined || config.decompress === false) return undefined;
+  return CODINGS[String(coding).toLowerCase()];
 }
 
 function overLimit(config: InternalAxiosRequestConfig, limit: number): AxiosError {
@@ -108,7 +116,7 @@ export function bufferedAnswer(
         statusText = statusMessage ?? '';
         headers = responseHeaders;
         if (!skipBody(statusCode, responseHeaders)) chunks = [];
-        if (codingOf(responseHeaders, config, true)) measured = false;
+        if (codingOf(responseHeaders, config)) measured = false;
       },
       onResponseData(current, chunk) {
         if (!chunks) return;
@@ -164,14 +172,13 @@ export async function axiosResponse(
   const { status, statusText } = answer;
   const headers = new AxiosHeaders(answer.headers as Record<string, string>);
   const request = { method, path: target.path, host: target.host, protocol: target.protocol };
-  const coding = codingOf(answer.headers, config, method !== 'HEAD' && status !== 204 && status !== 304);
-  if (coding) {
-    headers.delete('content-encoding');
-    headers.delete('content-length');
-  }
+  // as axios' http adapter: no body to decode on HEAD or 204, and the coding header goes
+  const noContent = method === 'HEAD' || status === 204;
+  const coding = noContent ? undefined : codingOf(answer.headers, config);
+  if (coding || (noContent && config.decompress !== false)) headers.delete('content-encoding');
   let data: unknown;
   if (!Buffer.isBuffer(answer.body)) {
-    data = coding ? pipeline(answer.body, decoderStream(coding), () => undefined) : answer.body;
+    data = coding ? pipeline([answer.body, ...decoderStreams(coding)], () => undefined) : answer.body;
   } else {
     const buffer = coding ? await decode(answer.body, coding, config) : answer.body;
     data = config.responseType === 'arraybuffer' ? buffer : text(buffer, config);
@@ -179,21 +186,40 @@ export async function axiosResponse(
   return { data, status, statusText, headers, config, request };
 }
 
-function decoderStream(coding: keyof typeof decoders): NodeJS.ReadWriteStream {
-  if (coding === 'br') return createBrotliDecompress(BROTLI_FLUSH);
-  return coding === 'deflate' ? createInflate(ZLIB_TOLERANT) : createGunzip(ZLIB_TOLERANT);
+function decoderStreams(coding: Coding): [Transform] | [Transform, Transform] {
+  if (coding === 'br') return [createBrotliDecompress(BROTLI_TOLERANT)];
+  const unzipper = createUnzip(ZLIB_TOLERANT);
+  return coding === 'deflate' ? [zlibHeaderFixer(), unzipper] : [unzipper];
 }
 
-async function decode(
-  body: Buffer,
-  coding: keyof typeof decoders,
-  config: InternalAxiosRequestConfig,
-): Promise<Buffer> {
+/** Puts the zlib header before a raw deflate stream, as axios' http adapter does. */
+function zlibHeaderFixer(): Transform {
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (first && chunk.length > 0) {
+        first = false;
+        if (chunk[0] !== ZLIB_HEADER[0]) this.push(ZLIB_HEADER);
+      }
+      callback(null, chunk);
+    },
+  });
+}
+
+async function decode(body: Buffer, coding: Coding, config: InternalAxiosRequestConfig): Promise<Buffer> {
   const limit = config.maxContentLength ?? -1;
-  const options: ZlibOptions = coding === 'br' ? { ...BROTLI_FLUSH } : { ...ZLIB_TOLERANT };
+  const options: ZlibOptions = coding === 'br' ? { ...BROTLI_TOLERANT } : { ...ZLIB_TOLERANT };
   if (limit > -1) options.maxOutputLength = Math.max(1, limit);
   try {
-    const decoded = await decoders[coding](body, options);
+    const decoded =
+      coding === 'br'
+        ? await brotliOnce(body, options)
+        : await unzipOnce(
+            coding === 'deflate' && body.length > 0 && body[0] !== ZLIB_HEADER[0]
+              ? Buffer.concat([ZLIB_HEADER, body])
+              : body,
+            options,
+          );
     if (limit > -1 && decoded.length > limit) throw overLimit(config, limit);
     return decoded;
   } catch (error) {

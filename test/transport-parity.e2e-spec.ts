@@ -1,0 +1,154 @@
+import * as fc from 'fast-check';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, UpstreamException } from '../src/index.js';
+
+/** One answer of the upstream, as the property draws it. */
+interface Answer {
+  status: number;
+  contentType: string;
+  coding: 'identity' | 'gzip' | 'x-gzip' | 'deflate' | 'raw-deflate' | 'br' | 'garbage-gzip' | 'zstd';
+  body: Uint8Array;
+  chunks: number;
+}
+
+const ENCODE: Record<Answer['coding'], (body: Buffer) => Buffer> = {
+  identity: (body) => body,
+  gzip: (body) => gzipSync(body),
+  'x-gzip': (body) => gzipSync(body),
+  deflate: (body) => deflateSync(body),
+  'raw-deflate': (body) => deflateRawSync(body),
+  br: (body) => brotliCompressSync(body),
+  'garbage-gzip': (body) => Buffer.concat([Buffer.from('not gzip'), body]),
+  zstd: (body) => body,
+};
+const HEADER: Record<Answer['coding'], string | undefined> = {
+  identity: undefined,
+  gzip: 'gzip',
+  'x-gzip': 'x-gzip',
+  deflate: 'deflate',
+  'raw-deflate': 'deflate',
+  br: 'br',
+  'garbage-gzip': 'gzip',
+  zstd: 'zstd',
+};
+
+const answers = new Map<string, Answer>();
+
+const answer: fc.Arbitrary<Answer> = fc.record({
+  status: fc.constantFrom(200, 201, 204, 404, 500),
+  contentType: fc.constantFrom('application/json', 'text/plain; charset=utf-8', 'application/octet-stream'),
+  coding: fc.constantFrom(
+    'identity',
+    'gzip',
+    'x-gzip',
+    'deflate',
+    'raw-deflate',
+    'br',
+    'garbage-gzip',
+    'zstd',
+  ),
+  body: fc.oneof(
+    fc.uint8Array({ maxLength: 3000 }),
+    fc.jsonValue({ maxDepth: 3 }).map((value) => new TextEncoder().encode(JSON.stringify(value))),
+    fc.string({ maxLength: 200 }).map((text) => new TextEncoder().encode(`\uFEFF${text}`)),
+  ),
+  chunks: fc.integer({ min: 1, max: 4 }),
+});
+
+const request = fc.record(
+  {
+    responseType: fc.constantFrom('json', 'text', 'arraybuffer'),
+    maxContentLength: fc.integer({ min: 0, max: 4000 }),
+    decompress: fc.boolean(),
+    method: fc.constantFrom('GET', 'HEAD'),
+  },
+  { requiredKeys: ['method'] },
+);
+
+type Drawn<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+const shown = (data: unknown) => (Buffer.isBuffer(data) ? `hex:${data.toString('hex')}` : data);
+
+/** What a call gave: everything a caller could compare, with bytes as hex. */
+async function outcome(client: ApiClient, path: string, config: Drawn<typeof request>) {
+  const { method, ...rest } = config;
+  try {
+    const response = await client.request({ url: path, method, ...rest, validateStatus: () => true });
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      data: shown(response.data),
+      contentType: response.headers['content-type'],
+      contentEncoding: response.headers['content-encoding'],
+    };
+  } catch (error) {
+    const cause = (error as UpstreamException).cause as { code?: string; message?: string };
+    return { failed: (error as Error).name, code: cause?.code, message: cause?.message };
+  }
+}
+
+describe('the undici transport answers as axiosʼ http adapter does', () => {
+  let upstream: Server;
+  let node: ApiClient;
+  let undici: ApiClient;
+
+  beforeAll(async () => {
+    upstream = createServer((req, res) => {
+      const drawn = answers.get(req.url ?? '')!;
+      const coding = HEADER[drawn.coding];
+      const encoded = drawn.status === 204 ? Buffer.alloc(0) : ENCODE[drawn.coding](Buffer.from(drawn.body));
+      res.writeHead(drawn.status, {
+        'Content-Type': drawn.contentType,
+        ...(coding ? { 'Content-Encoding': coding } : {}),
+        ...(drawn.status === 204 ? {} : { 'Content-Length': String(encoded.length) }),
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      const size = Math.ceil(encoded.length / drawn.chunks);
+      for (let at = 0; at < encoded.length; at += size) res.write(encoded.subarray(at, at + size));
+      res.end();
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const baseURL = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const options = { baseURL, retry: false as const, breaker: false as const, budget: false as const };
+    node = new ApiClient({ ...options, transport: 'node' });
+    undici = new ApiClient({ ...options, transport: 'undici' });
+  });
+  afterAll(async () => {
+    await Promise.all([node.close(), undici.close()]);
+    upstream.closeAllConnections();
+    await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  });
+
+  it('for any status, content type, coding, chunking and body, under any response type and limit', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(answer, request, async (drawn, config) => {
+        const path = `/answer/${run++}`;
+        answers.set(path, drawn);
+        expect(await outcome(undici, path, config)).toEqual(await outcome(node, path, config));
+        answers.delete(path);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is an UpstreamException on both when the body does not decode', async () => {
+    answers.set('/garbage', {
+      status: 200,
+      contentType: 'application/json',
+      coding: 'garbage-gzip',
+      body: new Uint8Array([1]),
+      chunks: 1,
+    });
+    const both = await Promise.all(
+      [node, undici].map((client) => client.get('/garbage').catch((e: unknown) => e)),
+    );
+    for (const error of both) expect(error).toBeInstanceOf(UpstreamException);
+  });
+});
