@@ -34,6 +34,19 @@ export interface ProblemDetails {
   requestId: string;
 }
 
+/**
+ * The envelope's facts without the HTTP-only members (`timestamp`, `path`):
+ * what RPC, GraphQL and WebSocket answers carry, whatever the format.
+ */
+export interface EnvelopeFacts {
+  code: number;
+  reason: string;
+  message: string;
+  details?: Readonly<Record<string, unknown>>;
+  errors?: FieldError[];
+  requestId: string;
+}
+
 /** Facts of the request an answer is for. */
 export interface RenderContext {
   readonly locale: string;
@@ -124,6 +137,20 @@ export function renderError(
       path,
     },
   };
+}
+
+/** The facts of a rendered answer, for the contexts that are not HTTP. Absent members are left out. */
+export function envelopeFacts(rendered: RenderedError): EnvelopeFacts {
+  const body = rendered.body;
+  const facts = {
+    code: body.code,
+    reason: body.reason,
+    message: 'detail' in body ? body.detail : body.message,
+  } as EnvelopeFacts;
+  if (body.details !== undefined) facts.details = body.details;
+  if (body.errors !== undefined) facts.errors = body.errors;
+  facts.requestId = body.requestId;
+  return facts;
 }
 
 /** The path of a request URL: no query string or fragment, bounded in length. */

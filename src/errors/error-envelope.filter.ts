@@ -8,15 +8,21 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { throwError, type Observable } from 'rxjs';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
-import { failureLine, stackWithCauses } from './error-log.js';
+import { causeSummary, failureLine, stackWithCauses } from './error-log.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
-import { renderError, cleanPath, type RenderedError } from './envelope.renderer.js';
+import { renderError, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from './i18n/locale.js';
-import { rawRequest, requestContext } from './request-context.js';
+import { isSafeRequestId, rawRequest, requestContext } from './request-context.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
+import { messageFacts, rpcErrorPayload } from './contexts/rpc.context.js';
+import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';
+import { emitException, socketFacts } from './contexts/ws.context.js';
+import { asNestException, nestErrorShape } from './contexts/nest-exceptions.js';
 
 /** Headers that described a body that will not be sent. */
 const STALE_HEADERS = [
@@ -30,13 +36,39 @@ const STALE_HEADERS = [
 
 type ResponseLike = { removeHeader?(name: string): unknown; raw?: ServerResponse };
 
+/** Where a failure happened, for its answer and its log line. */
+interface FailureSite {
+  /** `GET`, `RPC`, `GraphQL`, `WS`. */
+  readonly method: string;
+  /** The request path, message pattern or resolver field. */
+  readonly path: string;
+  readonly locale: string;
+  readonly requestId: string;
+  /** `performance.now()` when the request was first seen; unknown outside HTTP. */
+  readonly startedAt: number | undefined;
+}
+
+/** A failure mapped and rendered, with the payload its context sends. */
+interface Answer<T> {
+  readonly mapped: MappedError;
+  readonly rendered: RenderedError;
+  readonly payload: T;
+  /** The payload as JSON (checked even where the transport serializes it itself). */
+  readonly json: string;
+  /** What the log line tells: the exception, or why its envelope could not be built. */
+  readonly logged: unknown;
+}
+
 /**
- * Catches everything thrown while serving an HTTP request and answers with
- * the error envelope, through the adapter (Express or Fastify, a Fastify
- * `Reply` or a raw response alike), then logs one line.
+ * Catches everything thrown while serving a request and answers with the
+ * error envelope: over HTTP through the adapter (Express or Fastify, a
+ * Fastify `Reply` or a raw response alike), to microservice clients in
+ * Nest's RPC error shape, to GraphQL as an error with `extensions`, and to a
+ * gateway's client on the `exception` event. Then it logs one line.
  *
  * Installed by `ErrorsModule.forRoot()`; apps that register filters by hand
- * can `app.useGlobalFilters(app.get(ErrorEnvelopeFilter))`.
+ * can `app.useGlobalFilters(app.get(ErrorEnvelopeFilter))`. Gateways opt in
+ * with `@UseFilters(ErrorEnvelopeFilter)`.
  */
 @Catch()
 @Injectable()
@@ -53,45 +85,161 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
     registerFrameworkErrorHandler(this.adapterHost.httpAdapter?.getInstance(), this);
   }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    switch (host.getType<string>()) {
+      case 'http':
+        this.catchHttp(exception, host);
+        return undefined;
+      case 'rpc':
+        return this.catchRpc(exception, host);
+      case 'graphql':
+        return this.catchGraphql(exception, host);
+      case 'ws':
+        this.catchWs(exception, host);
+        return undefined;
+      default:
+        throw exception;
+    }
+  }
+
+  private catchHttp(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<unknown>();
     const response = http.getResponse<ResponseLike>();
-    const raw = rawRequest(request);
+    const site = this.httpSite(http.getRequest<unknown>(), 'method');
+    let answer = this.answer(exception, site, (rendered) => rendered.body);
+    try {
+      this.send(response, answer.rendered, answer.json, site.requestId);
+    } catch (sendError) {
+      answer = this.fallback(answer.mapped, sendError, site, (rendered) => rendered.body);
+      this.send(response, answer.rendered, answer.json, site.requestId);
+    }
+    this.log(answer, site);
+  }
+
+  /** A message handler's failure: the client gets an error with the envelope's facts at once. */
+  private catchRpc(exception: unknown, host: ArgumentsHost): Observable<never> {
+    const message = messageFacts(host);
+    const site = this.site('RPC', message.pattern, message.header);
+    const own = asNestException(exception, 'RpcException');
+    if (own) {
+      // the app chose this reply: Nest's own answer, as without the module
+      this.logOwn(own, site);
+      const reply = nestErrorShape(own);
+      return throwError(() => reply);
+    }
+    const answer = this.answer(exception, site, (rendered) => rpcErrorPayload(envelopeFacts(rendered)));
+    this.log(answer, site);
+    return throwError(() => answer.payload);
+  }
+
+  /** A resolver's failure: a GraphQL error with the localized message and the facts as `extensions`. */
+  private catchGraphql(exception: unknown, host: ArgumentsHost): GraphqlEnvelopeError {
+    const resolver = resolverFacts(host);
+    const site = resolver.request
+      ? { ...this.httpSite(resolver.request, 'GraphQL'), path: resolver.field }
+      : this.site('GraphQL', resolver.field, () => undefined);
+    const answer = this.answer(exception, site, (rendered) => envelopeFacts(rendered));
+    this.log(answer, site);
+    return new GraphqlEnvelopeError(answer.payload);
+  }
+
+  /** A gateway handler's failure: the envelope's facts on the `exception` event. */
+  private catchWs(exception: unknown, host: ArgumentsHost): void {
+    const socket = socketFacts(host);
+    const site = this.site('WS', socket.pattern, socket.header);
+    const own = asNestException(exception, 'WsException');
+    if (own) {
+      this.logOwn(own, site);
+      const error = own.getError();
+      emitException(
+        socket.client,
+        typeof error === 'object' && error !== null
+          ? error
+          : {
+              status: 'error',
+              message: error,
+              cause: { pattern: socket.pattern, data: host.switchToWs().getData() },
+            },
+      );
+      return;
+    }
+    const answer = this.answer(exception, site, (rendered) => ({
+      status: 'error' as const,
+      ...envelopeFacts(rendered),
+    }));
+    emitException(socket.client, answer.payload);
+    this.log(answer, site);
+  }
+
+  /** The site of an HTTP request (or of a GraphQL operation that came in one). */
+  private httpSite(request: unknown, method: string): FailureSite {
+    const raw = rawRequest(request) as IncomingMessage & { originalUrl?: string };
     const context = requestContext(raw, this.options.requestIdHeader, this.options.trustRequestId);
-    let mapped = mapException(exception, this.options.catalog);
-    const path = cleanPath((raw as IncomingMessage & { originalUrl?: string }).originalUrl ?? raw.url);
-    let status = INTERNAL_ERROR_MAPPING.status;
+    return {
+      method: method === 'method' ? (raw.method ?? '-') : method,
+      path: cleanPath(raw.originalUrl ?? raw.url),
+      locale: negotiateLocale(
+        raw.headers?.['accept-language'],
+        this.options.locales,
+        this.options.defaultLocale,
+      ),
+      requestId: context.requestId,
+      startedAt: context.startedAt,
+    };
+  }
+
+  /** The site of a message that is not an HTTP request: ids and language from its headers, when it has any. */
+  private site(method: string, path: string, header: (name: string) => string | undefined): FailureSite {
+    const inbound = this.options.trustRequestId ? header(this.options.requestIdHeader) : undefined;
+    return {
+      method,
+      path,
+      locale: negotiateLocale(header('accept-language'), this.options.locales, this.options.defaultLocale),
+      requestId: isSafeRequestId(inbound) ? inbound : randomUUID(),
+      startedAt: undefined,
+    };
+  }
+
+  /** Maps and renders `exception`; an envelope that cannot be serialized becomes the plain 500. */
+  private answer<T>(exception: unknown, site: FailureSite, shape: (rendered: RenderedError) => T): Answer<T> {
+    const mapped = mapException(exception, this.options.catalog);
     try {
       const rendered = renderError(
         mapped,
-        {
-          locale: negotiateLocale(
-            raw.headers?.['accept-language'],
-            this.options.locales,
-            this.options.defaultLocale,
-          ),
-          requestId: context.requestId,
-          path,
-          exception,
-        },
+        { locale: site.locale, requestId: site.requestId, path: site.path, exception },
         this.options,
       );
-      status = rendered.status;
-      this.send(response, rendered, context.requestId);
-    } catch (sendError) {
-      // A body that cannot be serialized (a cycle or a BigInt in details): a plain 500
-      exception = new Error(`The envelope of ${mapped.entry.reason} could not be sent`, { cause: sendError });
-      mapped = INTERNAL_ERROR_MAPPING;
-      status = mapped.status;
-      this.sendFallback(response, context.requestId, path);
+      const payload = shape(rendered);
+      return { mapped, rendered, payload, json: JSON.stringify(payload), logged: exception };
+    } catch (renderFailure) {
+      // a cycle or a BigInt in details
+      return this.fallback(mapped, renderFailure, site, shape);
     }
-    this.log(exception, mapped, status, raw, path, context);
+  }
+
+  private fallback<T>(
+    mapped: MappedError,
+    failure: unknown,
+    site: FailureSite,
+    shape: (rendered: RenderedError) => T,
+  ): Answer<T> {
+    const rendered = renderError(
+      INTERNAL_ERROR_MAPPING,
+      { locale: this.options.defaultLocale, requestId: site.requestId, path: site.path },
+      this.options,
+    );
+    const payload = shape(rendered);
+    return {
+      mapped: INTERNAL_ERROR_MAPPING,
+      rendered,
+      payload,
+      json: JSON.stringify(payload),
+      logged: new Error(`The envelope of ${mapped.entry.reason} could not be sent`, { cause: failure }),
+    };
   }
 
   /** Writes the answer, unless the response is already under way. */
-  protected send(response: ResponseLike, rendered: RenderedError, requestId: string): void {
+  protected send(response: ResponseLike, rendered: RenderedError, json: string, requestId: string): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(response)) {
       // A partial body was sent: end the connection so the client sees a failure, not a short success
@@ -104,43 +252,39 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
     adapter.setHeader(response, 'Cache-Control', 'no-store');
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     adapter.setHeader(response, 'Content-Language', rendered.locale);
-    adapter.reply(response, JSON.stringify(rendered.body), rendered.status);
+    adapter.reply(response, json, rendered.status);
   }
 
-  private sendFallback(response: ResponseLike, requestId: string, path: string): void {
-    const adapter = this.adapterHost.httpAdapter;
-    if (adapter.isHeadersSent(response)) return;
-    const rendered = renderError(
-      INTERNAL_ERROR_MAPPING,
-      { locale: this.options.defaultLocale, requestId, path },
-      this.options,
-    );
-    this.send(response, rendered, requestId);
-  }
-
-  /** One line per failure: 5xx at `error` with stack and causes, 4xx at the configured level. */
-  protected log(
-    exception: unknown,
-    mapped: MappedError,
-    status: number,
-    raw: IncomingMessage,
-    path: string,
-    context: { requestId: string; startedAt: number },
-  ): void {
+  /**
+   * One line per failure: 5xx at `error` with stack and causes, 4xx at the
+   * configured level, with the cause of an app's own exception (no stack).
+   */
+  protected log(answer: Answer<unknown>, site: FailureSite): void {
+    const { mapped, logged } = answer;
     const line = failureLine({
-      method: raw.method ?? '-',
-      path,
-      status,
+      method: site.method,
+      path: site.path,
+      status: answer.rendered.status,
       code: mapped.entry.code,
       reason: mapped.entry.reason,
-      requestId: context.requestId,
-      durationMs: performance.now() - context.startedAt,
+      requestId: site.requestId,
+      durationMs: site.startedAt === undefined ? undefined : performance.now() - site.startedAt,
     });
     if (mapped.status >= 500) {
-      this.logger.error(line, stackWithCauses(exception));
+      this.logger.error(line, stackWithCauses(logged));
       return;
     }
     const level = this.options.clientErrorLogLevel;
-    if (level) this.logger[level](line);
+    if (!level) return;
+    const cause = causeSummary(logged);
+    this.logger[level](cause ? `${line} cause: ${cause}` : line);
+  }
+
+  /** The line of an app's own `RpcException` / `WsException`, answered as Nest does. */
+  private logOwn(exception: Error, site: FailureSite): void {
+    const level = this.options.clientErrorLogLevel;
+    if (level) {
+      this.logger[level](`${site.method} ${site.path} ${exception.name} requestId=${site.requestId}`);
+    }
   }
 }

@@ -2,6 +2,7 @@
  * The one log line of a failed request, and the stack text of a 5xx.
  * Never reads headers or bodies, so no credential or payload reaches the log.
  */
+import { isDomainException } from './domain.exception.js';
 
 /** Facts of one failed request for its log line. */
 export interface FailureFacts {
@@ -11,8 +12,8 @@ export interface FailureFacts {
   readonly code: number;
   readonly reason: string;
   readonly requestId: string;
-  /** Milliseconds since the library first saw the request. */
-  readonly durationMs: number;
+  /** Milliseconds since the library first saw the request; unknown for messages that are not HTTP. */
+  readonly durationMs: number | undefined;
 }
 
 const MAX_CAUSES = 5;
@@ -20,7 +21,39 @@ const MAX_VALUE_TEXT = 500;
 
 /** `GET /users/42 404 USER_NOT_FOUND(10001) requestId=... 3.1ms` */
 export function failureLine(facts: FailureFacts): string {
-  return `${facts.method} ${facts.path} ${facts.status} ${facts.reason}(${facts.code}) requestId=${facts.requestId} ${facts.durationMs.toFixed(1)}ms`;
+  const line = `${facts.method} ${facts.path} ${facts.status} ${facts.reason}(${facts.code}) requestId=${facts.requestId}`;
+  return facts.durationMs === undefined ? line : `${line} ${facts.durationMs.toFixed(1)}ms`;
+}
+
+/**
+ * The `cause` chain of an app's own exception, as `Name: message` links
+ * without stacks (`Error: ledger db down <- TypeError: ...`), bounded; undefined
+ * when there is none. Causes of framework errors (body parsers) are never
+ * read: their texts can quote the request body.
+ */
+export function causeSummary(error: unknown): string | undefined {
+  if (!isAppException(error)) return undefined;
+  const parts: string[] = [];
+  const seen = new Set<unknown>([error]);
+  let current: unknown = error.cause;
+  for (let depth = 0; depth < MAX_CAUSES && current !== undefined && !seen.has(current); depth++) {
+    seen.add(current);
+    parts.push(
+      current instanceof Error ? clip(`${current.name}: ${current.message}`) : describeThrown(current),
+    );
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.length > 0 ? parts.join(' <- ') : undefined;
+}
+
+/** A DomainException (by its brand of name), whose cause the app attached itself. */
+function isAppException(error: unknown): error is Error {
+  return error instanceof Error && error.cause !== undefined && isDomainException(error);
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  return oneLine.length > MAX_VALUE_TEXT ? `${oneLine.slice(0, MAX_VALUE_TEXT)}…` : oneLine;
 }
 
 /** Stack of `error` followed by its `cause` chain (bounded, cycle-safe). */
