@@ -122,6 +122,13 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     expect(res.text).not.toMatch(/URI malformed|valid url component|FST_/);
   });
 
+  it('answers a malformed URL that matches no route with 400 too', async () => {
+    const res = await get('/no/such/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(expectEnvelope(res.body)).toMatchObject({ code: 400, reason: 'BAD_REQUEST' });
+    expect(res.body.details).toBeUndefined();
+  });
+
   it('answers malformed JSON with 400 MALFORMED_JSON and no parser internals', async () => {
     const res = await request(app.getHttpServer())
       .post('/orders')

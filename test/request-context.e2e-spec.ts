@@ -116,6 +116,29 @@ describe.each(ADAPTERS)('request id, locale and logging (%s)', (adapter) => {
       expect(JSON.stringify(logs.records)).not.toContain('body-secret');
     });
 
+    it('logs the cause of a 4xx DomainException on its line, without stack, and never sends it', async () => {
+      const res = await request(server()).get('/locked');
+      expect(res.status).toBe(409);
+      expect(res.text).not.toContain('row lock');
+      const lines = logs.envelopeLines();
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.level).toBe('warn');
+      expect(lines[0]!.message).toMatch(
+        /^GET \/locked 409 ORDER_LOCKED\(10002\) requestId=\S+ \d+\.\dms cause: Error: row lock held by tx 42 <- Error: deadlock detected$/,
+      );
+      expect(lines[0]!.rest).toEqual(['ErrorEnvelope']);
+    });
+
+    it('never logs what a body parser’s error says about the body', async () => {
+      await request(server())
+        .post('/orders')
+        .set('Content-Type', 'application/json')
+        .send('{"password": p4ss}');
+      const [line] = logs.envelopeLines();
+      expect(line!.message).toMatch(/^POST \/orders 400 MALFORMED_JSON\(40002\) requestId=\S+ \d+\.\dms$/);
+      expect(JSON.stringify(logs.records)).not.toContain('p4ss');
+    });
+
     it('answers a plain 500 when the envelope cannot be serialized, and logs that', async () => {
       const res = await request(server()).get('/unsendable');
       expect(res.status).toBe(500);

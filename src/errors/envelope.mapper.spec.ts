@@ -168,6 +168,40 @@ describe('mapException', () => {
       expect(mapException(new MisdirectedException(), catalog).details).toBeUndefined();
     });
 
+    it('treats a class name before the status text as the default text (throttler’s 429)', () => {
+      expect(
+        mapException(new HttpException('ThrottlerException: Too Many Requests', 429), catalog),
+      ).toMatchObject({
+        entry: BuiltInErrors.TOO_MANY_REQUESTS,
+        details: undefined,
+      });
+      expect(
+        mapException(new HttpException('QuotaError: Too Many Requests', 429), catalog).details,
+      ).toBeUndefined();
+      expect(mapException(new HttpException('ThrottlerException: slow down', 429), catalog).details).toEqual({
+        message: 'ThrottlerException: slow down',
+      });
+    });
+
+    it('maps the router’s 404 for an undecodable path to 400 BAD_REQUEST', () => {
+      for (const path of ['/nowhere/%E0%A4%A', '/%', '/a/%zz?x=1']) {
+        expect(mapException(new NotFoundException(`Cannot GET ${path}`), catalog)).toMatchObject({
+          entry: BuiltInErrors.BAD_REQUEST,
+          status: 400,
+          details: undefined,
+        });
+      }
+    });
+
+    it('keeps the router’s 404 for a decodable path, and for a bad query string only', () => {
+      for (const path of ['/nowhere/%20x', '/plain', '/a?x=%zz']) {
+        expect(mapException(new NotFoundException(`Cannot GET ${path}`), catalog)).toMatchObject({
+          entry: BuiltInErrors.NOT_FOUND,
+          status: 404,
+        });
+      }
+    });
+
     it('sends the custom message of a 4xx as details.message', () => {
       expect(mapException(new NotFoundException('No such order'), catalog)).toMatchObject({
         entry: BuiltInErrors.NOT_FOUND,

@@ -25,7 +25,9 @@ export interface MappedError {
 
 const MAX_DETAIL_LENGTH = 500;
 const MAX_DETAIL_MESSAGES = 20;
-const ROUTE_NOT_FOUND = /^Cannot [A-Z]+ \//;
+const ROUTE_NOT_FOUND = /^Cannot [A-Z]+ (\/\S*)$/;
+/** `ThrottlerException: Too Many Requests`: a class name before the status text is still the default text. */
+const NAMED_STATUS_TEXT = /^[A-Za-z]*(?:Exception|Error): /;
 
 /** The mapping of anything that is not a client's fault: 500 INTERNAL_ERROR, nothing else told. */
 export const INTERNAL_ERROR_MAPPING: MappedError = Object.freeze({
@@ -67,6 +69,8 @@ function mapHttp(exception: HttpException, catalog: ErrorCatalog): MappedError {
   }
   const cause = exception.cause;
   if (status === 400 && isJsonParseError(cause)) return plain(BuiltInErrors.MALFORMED_JSON, 400);
+  // Express' router does not decode an unmatched path: a malformed one is the client's bad request, as on Fastify
+  if (status === 404 && isMalformedRoute(exception.getResponse())) return plain(catalog.forStatus(400), 400);
   const entry = catalog.forStatus(status);
   // 5xx texts and texts written by body parsers or the framework stay in the log
   if (status >= 500 || isTransportError(cause)) {
@@ -90,10 +94,12 @@ function httpDetails(response: string | object, status: number): Record<string, 
   if (typeof message === 'string') {
     // Nest's body of an exception made without a message is just { message, statusCode };
     // the router's own "Cannot GET /path?query" would echo the URL
+    const statusText = STATUS_CODES[status]?.toLowerCase();
     const isDefault =
       !message ||
       (body !== undefined && Object.keys(body).length === 2 && 'statusCode' in body) ||
-      message.toLowerCase() === STATUS_CODES[status]?.toLowerCase() ||
+      message.toLowerCase() === statusText ||
+      message.replace(NAMED_STATUS_TEXT, '').toLowerCase() === statusText ||
       ROUTE_NOT_FOUND.test(message);
     return isDefault ? undefined : { message: clip(message) };
   }
@@ -102,6 +108,21 @@ function httpDetails(response: string | object, status: number): Record<string, 
     return messages.length > 0 ? { messages: messages.slice(0, MAX_DETAIL_MESSAGES).map(clip) } : undefined;
   }
   return undefined;
+}
+
+/** The router's 404 for a path whose percent-encoding cannot be decoded (`Cannot GET /%E0%A4%A`). */
+function isMalformedRoute(response: string | object): boolean {
+  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+  if (typeof message !== 'string') return false;
+  const path = ROUTE_NOT_FOUND.exec(message)?.[1];
+  if (path === undefined || !path.includes('%')) return false;
+  const end = path.search(/[?#]/);
+  try {
+    decodeURIComponent(end === -1 ? path : path.slice(0, end));
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function clip(text: string): string {
