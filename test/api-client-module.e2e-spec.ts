@@ -128,6 +128,8 @@ describe('ApiClient registration', () => {
         'express',
         ErrorsModule.forRoot({ client: { deadlineMs: -1 }, clients: { payments: {} } }),
       ),
-    ).rejects.toThrow("ApiClient 'default': deadlineMs must be a positive number of milliseconds, not -1.");
+    ).rejects.toThrow(
+      "ErrorsModule: option 'client.deadlineMs' must be an integer from 1 to 2147483647 (milliseconds), got -1",
+    );
   });
 });

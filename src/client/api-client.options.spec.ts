@@ -157,16 +157,18 @@ describe('resolveApiClientOptions', () => {
     expect(resolved.requestIdHeader).toBe('X-Request-Id');
   });
 
-  it('accepts a fractional positive timeout', () => {
-    expect(resolveApiClientOptions('x', { attemptTimeoutMs: 0.5 }).attemptTimeoutMs).toBe(0.5);
+  it('rejects a fractional timeout: axios would read 0.5 as 0, no timeout at all', () => {
+    expect(() => resolveApiClientOptions('x', { attemptTimeoutMs: 0.5 })).toThrow(
+      "ApiClient 'x': option 'attemptTimeoutMs' must be an integer from 1 to 2147483647 (milliseconds), got 0.5",
+    );
   });
 
   describe.each(['attemptTimeoutMs', 'deadlineMs'] as const)('%s', (option) => {
-    it.each([0, -1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    it.each([0, -1, -0.5, 2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
       'rejects %s, naming the client and the option',
       (value) => {
         expect(() => resolveApiClientOptions('payments', { [option]: value })).toThrow(
-          `ApiClient 'payments': ${option} must be a positive number of milliseconds, not ${value}.`,
+          `ApiClient 'payments': option '${option}' must be an integer from 1 to 2147483647 (milliseconds), got ${value}`,
         );
       },
     );

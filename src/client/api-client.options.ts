@@ -1,5 +1,7 @@
 import type { AxiosRequestConfig, CreateAxiosDefaults } from 'axios';
 import { withoutUndefined } from '../shared/objects.js';
+import { checkOptions } from '../shared/option-checks.js';
+import { API_CLIENT_OPTIONS_RULE } from './api-client.option-rules.js';
 import type { ClientEvent, RetryEvent } from './client-events.js';
 import {
   type BulkheadOptions,
@@ -121,9 +123,11 @@ export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
 } as const);
 
 function resolveTransport(
-  transport: NonNullable<ApiClientOptions['transport']>,
+  transport: NonNullable<ApiClientOptions['transport']> | { readonly type: 'node' },
 ): ResolvedApiClientOptions['transport'] {
-  if (transport === 'node') return { type: 'node' };
+  if (transport === 'node' || (typeof transport === 'object' && transport.type === 'node')) {
+    return { type: 'node' };
+  }
   const pool = typeof transport === 'string' ? {} : withoutUndefined(transport);
   return { ...DEFAULT_UNDICI_TRANSPORT, ...pool, type: 'undici' };
 }
@@ -141,30 +145,21 @@ export function resolveRetryPolicy(
   return Object.freeze({ ...base, ...withoutUndefined(override) });
 }
 
-/** Applies the defaults to a client's options. */
+/** Checks a client's options (throws on the first bad one) and applies the defaults. */
 export function resolveApiClientOptions(
   name: string,
   options: ApiClientOptions = {},
 ): ResolvedApiClientOptions {
-  const positive = (value: number | undefined, fallback: number, label: string): number => {
-    if (value === undefined) return fallback;
-    if (!Number.isFinite(value) || value <= 0) {
-      throw new Error(
-        `ApiClient '${name}': ${label} must be a positive number of milliseconds, not ${value}.`,
-      );
-    }
-    return value;
-  };
+  if (typeof name !== 'string' || name === '') {
+    throw new Error(`ApiClient: the name must be a non-empty string, got ${typeof name}`);
+  }
+  checkOptions(`ApiClient '${name}'`, options, API_CLIENT_OPTIONS_RULE);
   return {
     name,
     baseURL: options.baseURL,
     headers: { ...options.headers },
-    attemptTimeoutMs: positive(
-      options.attemptTimeoutMs,
-      DEFAULT_API_CLIENT_OPTIONS.attemptTimeoutMs,
-      'attemptTimeoutMs',
-    ),
-    deadlineMs: positive(options.deadlineMs, DEFAULT_API_CLIENT_OPTIONS.deadlineMs, 'deadlineMs'),
+    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_API_CLIENT_OPTIONS.attemptTimeoutMs,
+    deadlineMs: options.deadlineMs ?? DEFAULT_API_CLIENT_OPTIONS.deadlineMs,
     retry: resolveRetryPolicy(DEFAULT_RETRY_POLICY, options.retry),
     idempotencyKeys: options.idempotencyKeys ?? DEFAULT_API_CLIENT_OPTIONS.idempotencyKeys,
     requestIdHeader: options.requestIdHeader ?? DEFAULT_API_CLIENT_OPTIONS.requestIdHeader,

@@ -13,7 +13,9 @@ import { DEFAULT_CLIENT } from '../client/api-client.options.js';
 import { getApiClientToken } from '../client/api-client.tokens.js';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
 import { EnvelopeValidationPipe } from './envelope-validation.pipe.js';
+import { checkOptions, isObject } from '../shared/option-checks.js';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
+import { ERRORS_EXTRAS_RULE } from './errors.option-rules.js';
 import {
   resolveErrorsOptions,
   type ErrorsModuleOptions,
@@ -84,6 +86,15 @@ function enhancers(extras: ErrorsModuleExtras): Provider[] {
   return providers;
 }
 
+/** The extras are checked where they are given; the options, once resolved (see `resolveErrorsOptions`). */
+function checkExtras(options: Partial<ErrorsModuleExtras>): void {
+  if (!isObject(options)) return checkOptions('ErrorsModule', options, ERRORS_EXTRAS_RULE);
+  const extras = Object.fromEntries(
+    Object.keys(DEFAULT_EXTRAS).map((key) => [key, options[key as keyof ErrorsModuleExtras]]),
+  );
+  checkOptions('ErrorsModule', extras, ERRORS_EXTRAS_RULE);
+}
+
 function namedClients(names: readonly string[]): Provider[] {
   return names.map((name) => ({
     provide: getApiClientToken(name),
@@ -142,7 +153,14 @@ export class ErrorsModule extends ConfigurableModuleClass implements NestModule 
   }
 
   static override forRoot(options: typeof ERRORS_OPTIONS_TYPE = {}): DynamicModule {
-    const clientNames = new Set([...(options.clientNames ?? []), ...Object.keys(options.clients ?? {})]);
+    checkExtras(options);
+    const clients = isObject(options.clients) ? Object.keys(options.clients) : [];
+    const clientNames = new Set([...(options.clientNames ?? []), ...clients]);
     return super.forRoot({ ...options, clientNames: [...clientNames] });
+  }
+
+  static override forRootAsync(options: typeof ERRORS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    checkExtras(options);
+    return super.forRootAsync(options);
   }
 }

@@ -102,19 +102,19 @@ describe('resolveErrorsOptions', () => {
 
   it('throws when defaultLocale is not one of locales', () => {
     expect(() => resolveErrorsOptions({ defaultLocale: 'ja' })).toThrow(
-      "ErrorsModule: defaultLocale 'ja' is not one of locales [zh-CN, en].",
+      "ErrorsModule: option 'defaultLocale' must be one of locales ('zh-CN', 'en'), got 'ja'",
     );
     expect(() => resolveErrorsOptions({ locales: ['en'] })).toThrow(
-      "ErrorsModule: defaultLocale 'zh-CN' is not one of locales [en].",
+      "ErrorsModule: option 'defaultLocale' must be one of locales ('en'), got 'zh-CN' (the default: set defaultLocale too)",
     );
-    expect(() => resolveErrorsOptions({ locales: ['zh-cn', 'en'] })).toThrow(/defaultLocale 'zh-CN'/);
+    expect(() => resolveErrorsOptions({ locales: ['zh-cn', 'en'] })).toThrow(/got 'zh-CN'/);
   });
 
   it('throws on an unknown format', () => {
     expect(() => resolveErrorsOptions({ format: 'xml' as any })).toThrow(
-      "ErrorsModule: format must be 'envelope' or 'problem', not 'xml'.",
+      "ErrorsModule: option 'format' must be 'envelope' or 'problem', got 'xml'",
     );
-    expect(() => resolveErrorsOptions({ format: null as any })).toThrow(/not 'null'/);
+    expect(() => resolveErrorsOptions({ format: null as any })).toThrow(/got null/);
   });
 
   it('overrides the texts of catalog entries by reason and locale', () => {

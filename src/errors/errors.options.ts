@@ -7,7 +7,12 @@ import {
   resolveApiClientOptions,
 } from '../client/api-client.options.js';
 import { withoutUndefined } from '../shared/objects.js';
+import { checkOptions } from '../shared/option-checks.js';
+import { ERRORS_OPTIONS_RULE, isEntryLike } from './errors.option-rules.js';
 import { BUILT_IN_MESSAGES, CONSTRAINT_MESSAGES, SUCCESS_MESSAGES } from './i18n/messages.js';
+
+/** One {@link defineErrors} result, or one of its entries. */
+export type ErrorGroup = ErrorEntries<Record<string, ErrorDefinition>> | ErrorEntry;
 
 /** Envelope formats. */
 export type ErrorFormat = 'envelope' | 'problem';
@@ -15,11 +20,11 @@ export type ErrorFormat = 'envelope' | 'problem';
 /** Options of `ErrorsModule.forRoot()` / the factory of `forRootAsync()`. */
 export interface ErrorsModuleOptions {
   /**
-   * The app's error entries, from {@link defineErrors} (or single entries).
-   * A code or reason used twice fails at startup.
+   * The app's error entries: one {@link defineErrors} result, one entry, or
+   * an array of them. A code or reason used twice fails at startup.
    * @default []
    */
-  errors?: ReadonlyArray<ErrorEntries<Record<string, ErrorDefinition>> | ErrorEntry>;
+  errors?: ErrorGroup | readonly ErrorGroup[];
   /**
    * Locales negotiated from `Accept-Language`.
    * @default ['zh-CN', 'en']
@@ -145,21 +150,26 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri' | 'clients'
 >);
 
-/** Applies the defaults once and builds the catalog (throws on duplicates). */
+/**
+ * Checks every option (a bad one throws, naming it), applies the defaults
+ * once and builds the catalog (throws on duplicates).
+ */
 export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
+  checkOptions('ErrorsModule', options, ERRORS_OPTIONS_RULE);
   const { errors = [], messages = {}, problemTypeBaseUri, client, clients = {}, ...rest } = options;
   const resolved = { ...DEFAULT_ERRORS_OPTIONS, ...withoutUndefined(rest) };
   if (!resolved.locales.includes(resolved.defaultLocale)) {
+    const locales = resolved.locales.map((locale) => `'${locale}'`).join(', ');
+    const given = rest.defaultLocale === undefined ? ' (the default: set defaultLocale too)' : '';
     throw new Error(
-      `ErrorsModule: defaultLocale '${resolved.defaultLocale}' is not one of locales [${resolved.locales.join(', ')}].`,
+      `ErrorsModule: option 'defaultLocale' must be one of locales (${locales}), got '${resolved.defaultLocale}'${given}`,
     );
   }
-  if (resolved.format !== 'envelope' && resolved.format !== 'problem') {
-    throw new Error(
-      `ErrorsModule: format must be 'envelope' or 'problem', not '${String(resolved.format)}'.`,
-    );
-  }
-  const catalog = new ErrorCatalog(errors);
+  // each entry in a group of its own: the catalog then checks it as it checks every entry
+  const groups = (Array.isArray(errors) ? errors : [errors]).map((group: ErrorGroup) =>
+    isEntryLike(group) ? { [group.reason]: group } : group,
+  );
+  const catalog = new ErrorCatalog(groups);
   const entryMessages: Record<string, Readonly<Record<string, string>>> = {};
   for (const entry of catalog.entries()) {
     entryMessages[entry.reason] = { ...entry.messages, ...messages[entry.reason] };

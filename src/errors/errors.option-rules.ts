@@ -1,0 +1,139 @@
+/** What each `ErrorsModule` option allows, checked at startup by `resolveErrorsOptions`. */
+import type { ValidationPipeOptions } from '@nestjs/common';
+import { API_CLIENT_OPTIONS_RULE } from '../client/api-client.option-rules.js';
+import { DEFAULT_CLIENT } from '../client/api-client.options.js';
+import {
+  arrayOf,
+  described,
+  either,
+  fail,
+  isObject,
+  recordOf,
+  rule,
+  type Rule,
+  shape,
+  type Shape,
+} from '../shared/option-checks.js';
+import {
+  absoluteUrl,
+  boolean,
+  func,
+  headerName,
+  integer,
+  languageTag,
+  number,
+  object,
+  oneOf,
+  string,
+} from '../shared/option-values.js';
+import type { ErrorsModuleOptions } from './errors.options.js';
+
+/** A catalog entry as `defineErrors` makes it; the catalog checks the rest. */
+export function isEntryLike(value: unknown): value is { readonly reason: string } {
+  return isObject(value) && typeof value['reason'] === 'string';
+}
+
+const ERROR_GROUP_ALLOWED = 'a defineErrors() result or one of its entries';
+
+/** One `defineErrors` result or one entry. */
+const errorGroup: Rule = {
+  allowed: ERROR_GROUP_ALLOWED,
+  check: (value, path) => {
+    if (isEntryLike(value)) return;
+    if (!isObject(value)) fail(path, ERROR_GROUP_ALLOWED, value);
+    for (const [key, entry] of Object.entries(value)) {
+      if (!isEntryLike(entry)) {
+        const got = `an object whose '${key}' is not an entry (pass the definitions to defineErrors())`;
+        fail(path, ERROR_GROUP_ALLOWED, value, got);
+      }
+    }
+  },
+};
+
+/** Nest's own options: only those of an obvious type are checked, and near misses of its keys. */
+const VALIDATION_RULES: { readonly [K in keyof ValidationPipeOptions]-?: Rule } = {
+  transform: boolean,
+  disableErrorMessages: boolean,
+  transformOptions: object,
+  errorHttpStatusCode: described(integer(400, 599), 'an HTTP error status (400 to 599)'),
+  exceptionFactory: func,
+  validateCustomDecorators: boolean,
+  expectedType: func,
+  validatorPackage: object,
+  transformerPackage: object,
+  errorFormat: oneOf(['list', 'grouped']),
+  maxErrorMessagesLength: number({ atLeast: 0, infinite: true }),
+  enableDebugMessages: boolean,
+  skipUndefinedProperties: boolean,
+  skipNullProperties: boolean,
+  skipMissingProperties: boolean,
+  whitelist: boolean,
+  forbidNonWhitelisted: boolean,
+  groups: arrayOf(string),
+  always: boolean,
+  strictGroups: boolean,
+  dismissDefaultMessages: boolean,
+  validationError: shape({ target: boolean, value: boolean }, { unknownKeys: 'typos' }),
+  forbidUnknownValues: boolean,
+  stopAtFirstError: boolean,
+};
+
+const clientName = rule(
+  `a client name other than '${DEFAULT_CLIENT}' (the default client's options are 'client')`,
+  (name) => name !== DEFAULT_CLIENT && name !== '',
+);
+
+const EXTRA =
+  'it changes what the module installs, so it sits beside useFactory in forRootAsync, not in what the factory returns';
+
+const ERRORS_RULES: Shape<ErrorsModuleOptions> = {
+  errors: described(
+    either(errorGroup, arrayOf(errorGroup)),
+    'a defineErrors() result, one of its entries, or an array of them',
+  ),
+  locales: arrayOf(languageTag, { nonEmpty: true, unique: (tag) => String(tag).toLowerCase() }),
+  defaultLocale: languageTag,
+  messages: recordOf(recordOf(string, languageTag)),
+  format: oneOf(['envelope', 'problem']),
+  problemTypeBaseUri: absoluteUrl(),
+  legacyHttp200: boolean,
+  requestIdHeader: headerName,
+  trustRequestId: boolean,
+  clientErrorLogLevel: oneOf(['log', 'error', 'warn', 'debug', 'verbose', false]),
+  exposeInternalErrors: boolean,
+  validation: shape(VALIDATION_RULES, { unknownKeys: 'typos' }),
+  maxFieldErrors: integer(0),
+  maxFieldErrorBytes: integer(0),
+  client: API_CLIENT_OPTIONS_RULE,
+  clients: recordOf(API_CLIENT_OPTIONS_RULE, clientName),
+};
+
+/** The rule of `ErrorsModule`'s options. */
+export const ERRORS_OPTIONS_RULE: Rule = shape(ERRORS_RULES, {
+  meant: { locale: 'defaultLocale', logLevel: 'clientErrorLogLevel', timeout: 'client.attemptTimeoutMs' },
+  notes: {
+    isGlobal: EXTRA,
+    filter: EXTRA,
+    validationPipe: EXTRA,
+    successEnvelope: EXTRA,
+    clientNames: EXTRA,
+  },
+});
+
+/** The rule of the extras, beside the options of `forRoot` and `forRootAsync`. */
+export const ERRORS_EXTRAS_RULE: Rule = shape(
+  {
+    isGlobal: boolean,
+    filter: boolean,
+    validationPipe: boolean,
+    successEnvelope: boolean,
+    clientNames: arrayOf(
+      described(
+        rule('a client name', (name) => typeof name === 'string' && name !== ''),
+        'a client name',
+      ),
+    ),
+  },
+  // the options (forRoot) or useFactory, inject, ... (forRootAsync) sit beside them
+  { unknownKeys: 'typos' },
+);
