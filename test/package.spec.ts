@@ -1,10 +1,163 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** Children running, and the ones waiting for a core: the compilers below run side by side, one a core. */
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs `node <args>` to its end without blocking the worker. */
+async function node(
+  args: string[],
+  cwd: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  if (running >= availableParallelism()) await new Promise<void>((start) => waiting.push(start));
+  running += 1;
+  try {
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const [status] = (await once(child, 'close')) as [number | null];
+    return { status, stdout, stderr };
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+/** What a consumer does with the package: values, types, a subclass of a class that extends a peer's. */
+const consumerSource = `import { defineErrors, DomainException, EnvelopeValidationPipe, ErrorsModule, isDomainException, type ErrorEnvelope } from 'nestjs-faultline';
+const AppErrors = defineErrors({ USER_NOT_FOUND: { code: 10001, status: 404, messages: { en: 'User {id} not found' } } });
+const reason: 'USER_NOT_FOUND' = AppErrors.USER_NOT_FOUND.reason;
+export const module = ErrorsModule.forRoot({ errors: [AppErrors], defaultLocale: 'en', successEnvelope: true });
+export const error = new DomainException(AppErrors.USER_NOT_FOUND, { params: { id: 1 } });
+export const envelope: Pick<ErrorEnvelope, 'code' | 'reason'> = { code: 1, reason };
+export const caught: boolean = isDomainException(error);
+export class StrictPipe extends EnvelopeValidationPipe {}
+export const transformed: Promise<unknown> = new StrictPipe({ maxFieldErrors: 5 }).transform({}, { type: 'body' });
+// @ts-expect-error the peer's types are there, not any: 'nowhere' is no ArgumentMetadata type
+new StrictPipe().transform({}, { type: 'nowhere' });
+// @ts-expect-error ours too
+ErrorsModule.forRoot({ defaultLocale: 42 });
+`;
+/** The same, plus what only a CommonJS file can write. */
+const commonJsSource = `${consumerSource}import faultline = require('nestjs-faultline');
+export const same: boolean = faultline.ErrorsModule === ErrorsModule;
+`;
+
+/** A consumer's TypeScript setup: its options, and which module format each of its sources has. */
+interface Resolution {
+  name: string;
+  compilerOptions: Record<string, string>;
+  consumers: ('esm' | 'cjs')[];
+  skipLibCheck: boolean;
+}
+
+/**
+ * Every setup type-checks its consumers with the declarations of all packages checked; the two that
+ * pick the `require` condition's `.d.cts` (node16, nodenext) also with `skipLibCheck`, as most apps run.
+ */
+const typeChecks: Resolution[] = [
+  { module: 'NodeNext', moduleResolution: 'NodeNext', consumers: ['esm', 'cjs'], both: true },
+  { module: 'Node16', moduleResolution: 'Node16', consumers: ['esm', 'cjs'], both: true },
+  { module: 'ESNext', moduleResolution: 'Bundler', consumers: ['esm'], both: false },
+  { module: 'CommonJS', moduleResolution: undefined, consumers: ['cjs'], both: false },
+].flatMap(({ module, moduleResolution, consumers, both }) =>
+  (both ? [false, true] : [false]).map((skipLibCheck) => ({
+    name: moduleResolution ? `moduleResolution ${moduleResolution}` : `module ${module}`,
+    compilerOptions: { module, ...(moduleResolution ? { moduleResolution } : {}) },
+    consumers: consumers as Resolution['consumers'],
+    skipLibCheck,
+  })),
+);
+
+/** A Nest app as the classic CommonJS starter writes it: decorators, constructor injection. */
+const appSource = `import 'reflect-metadata';
+import { Controller, Get, Injectable, Module, Param } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { defineErrors, DomainException, ErrorsModule } from 'nestjs-faultline';
+
+const AppErrors = defineErrors({
+  USER_NOT_FOUND: { code: 10001, status: 404, messages: { en: 'User {id} not found' } },
+});
+
+@Injectable()
+class UsersService {
+  find(id: string): never {
+    throw new DomainException(AppErrors.USER_NOT_FOUND, { params: { id }, details: { id } });
+  }
+}
+
+@Controller('users')
+class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get(':id')
+  find(@Param('id') id: string): never {
+    return this.users.find(id);
+  }
+}
+
+@Module({
+  imports: [ErrorsModule.forRoot({ errors: [AppErrors], defaultLocale: 'en' })],
+  controllers: [UsersController],
+  providers: [UsersService],
+})
+class AppModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  console.log(await app.getUrl());
+}
+void main();
+`;
+
+/** Starts a built app, and resolves with its URL once it listens. */
+async function listen(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['out/main.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit');
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.includes('\n')) resolveUrl(stdout.trim());
+    });
+    void exited.then(([code]) =>
+      reject(new Error(`the app exited (${String(code)}) before listening: ${stderr}`)),
+    );
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill();
+      await exited;
+    },
+  };
+}
 
 /** Packs the library and installs the tarball into a clean consumer whose other packages are links. */
 describe('the published package', () => {
@@ -33,17 +186,25 @@ describe('the published package', () => {
     rmSync(consumer, { recursive: true, force: true });
   });
 
-  it('ships only the built library, its types and the README', () => {
+  it('ships only the built library, its types, the README and the license', () => {
     expect(files).toContain('package.json');
     expect(files).toContain('README.md');
+    expect(files).toContain('LICENSE');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('dist/index.d.cts');
     const unexpected = files.filter(
       (file) =>
-        !/^dist\/.+\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'LICENSE'].includes(file),
+        !/^dist\/.+\.(js|d\.ts|d\.cts)$/.test(file) &&
+        !['package.json', 'README.md', 'LICENSE'].includes(file),
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((file) => /\.spec\.|sample|test\//.test(file))).toEqual([]);
+    // one JavaScript build; every declaration file has its CommonJS-format twin, and only declarations do
+    expect(files.filter((file) => /\.(cjs|mjs)$/.test(file))).toEqual([]);
+    const twins = (extension: string) =>
+      files.filter((file) => file.endsWith(extension)).map((file) => file.slice(0, -extension.length));
+    expect(twins('.d.cts').toSorted()).toEqual(twins('.d.ts').toSorted());
   });
 
   it('imports as ESM through the exports map, and nothing deeper', () => {
@@ -56,7 +217,10 @@ console.log(JSON.stringify(names.map((name) => [name, typeof lib[name]])));
 try { await import('nestjs-faultline/dist/errors/envelope.mapper.js'); console.log('deep import allowed'); }
 catch (error) { console.log(error.code); }`,
     );
-    const [exportsLine, deep] = execFileSync('node', ['consumer.mjs'], { cwd: consumer, encoding: 'utf8' })
+    const [exportsLine, deep] = execFileSync(process.execPath, ['consumer.mjs'], {
+      cwd: consumer,
+      encoding: 'utf8',
+    })
       .trim()
       .split('\n');
     for (const [, type] of JSON.parse(exportsLine!) as [string, string][])
@@ -64,36 +228,119 @@ catch (error) { console.log(error.code); }`,
     expect(deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
-  it('type-checks a consumer against the shipped declarations', () => {
+  it('require() gives the very module import gives: one copy of every class, no warning', async () => {
     writeFileSync(
-      join(consumer, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          target: 'ES2023',
-          strict: true,
-          noEmit: true,
-          experimentalDecorators: true,
-          types: ['node'],
-          skipLibCheck: false,
-        },
-        files: ['consumer.ts'],
-      }),
+      join(consumer, 'consumer.cjs'),
+      `const required = require('nestjs-faultline');
+let deep;
+try { require('nestjs-faultline/dist/errors/envelope.mapper.js'); deep = 'deep require allowed'; }
+catch (error) { deep = error.code; }
+import('nestjs-faultline').then((imported) => {
+  const names = Object.keys(imported);
+  console.log(JSON.stringify({
+    names,
+    requiredNames: Object.keys(required),
+    different: names.filter((name) => required[name] !== imported[name]),
+    errorsModule: required.ErrorsModule === imported.ErrorsModule,
+    deep,
+  }));
+});`,
     );
-    writeFileSync(
-      join(consumer, 'consumer.ts'),
-      `import { defineErrors, DomainException, ErrorsModule, type ErrorEnvelope } from 'nestjs-faultline';
-const AppErrors = defineErrors({ USER_NOT_FOUND: { code: 10001, status: 404, messages: { en: 'User {id} not found' } } });
-const reason: 'USER_NOT_FOUND' = AppErrors.USER_NOT_FOUND.reason;
-export const module = ErrorsModule.forRoot({ errors: [AppErrors], defaultLocale: 'en', successEnvelope: true });
-export const error = new DomainException(AppErrors.USER_NOT_FOUND, { params: { id: 1 } });
-export const envelope: Pick<ErrorEnvelope, 'code' | 'reason'> = { code: 1, reason };
-`,
-    );
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = spawnSync('node', [tsc, '-p', consumer], { cwd: consumer, encoding: 'utf8' });
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  }, 60_000);
+    const { status, stdout, stderr } = await node(['consumer.cjs'], consumer);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const seen = JSON.parse(stdout) as Record<string, unknown>;
+    expect(seen.names).toEqual(expect.arrayContaining(['ErrorsModule', 'DomainException', 'ApiClient']));
+    expect(seen.requiredNames).toEqual(seen.names);
+    expect(seen.different).toEqual([]);
+    expect(seen.errorsModule).toBe(true);
+    expect(seen.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
+  it.concurrent.each(typeChecks)(
+    'type-checks consumers with $name, skipLibCheck: $skipLibCheck',
+    async ({ name, compilerOptions, consumers, skipLibCheck }) => {
+      const dir = join(consumer, `types-${name.replace(/\W+/g, '-')}-${skipLibCheck ? 'skip' : 'full'}`);
+      const options = {
+        ...compilerOptions,
+        target: 'ES2023',
+        lib: ['ES2023'],
+        strict: true,
+        experimentalDecorators: true,
+        types: ['node'],
+        skipLibCheck,
+        rootDir: '.',
+        outDir: 'out',
+      };
+      const sources = consumers.map((format) => `${format}/consumer.ts`);
+      write(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: sources }));
+      for (const format of consumers) {
+        const type = format === 'esm' ? 'module' : 'commonjs';
+        write(join(dir, format, 'package.json'), JSON.stringify({ type }));
+        write(join(dir, format, 'consumer.ts'), format === 'esm' ? consumerSource : commonJsSource);
+      }
+      const result = await node([tsc, '-p', dir], dir);
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      // what each consumer's output became: require() calls for the CommonJS one, imports for the ESM one
+      const emitted = { esm: "from 'nestjs-faultline'", cjs: 'require("nestjs-faultline")' };
+      for (const format of consumers)
+        expect(readFileSync(join(dir, 'out', format, 'consumer.js'), 'utf8')).toContain(emitted[format]);
+    },
+    60_000,
+  );
+
+  it.concurrent.each(['CommonJS', 'NodeNext'])(
+    'a Nest app compiled to CommonJS (module: %s) boots on Express and answers with envelopes',
+    async (module) => {
+      const dir = join(consumer, `app-${module.toLowerCase()}`);
+      write(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+      write(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module,
+            target: 'ES2023',
+            lib: ['ES2023'],
+            strict: true,
+            experimentalDecorators: true,
+            emitDecoratorMetadata: true,
+            types: ['node'],
+            skipLibCheck: true,
+            rootDir: 'src',
+            outDir: 'out',
+          },
+          files: ['src/main.ts'],
+        }),
+      );
+      write(join(dir, 'src', 'main.ts'), appSource);
+      const built = await node([tsc, '-p', dir], dir);
+      expect(built.stdout + built.stderr).toBe('');
+      expect(built.status).toBe(0);
+      const output = readFileSync(join(dir, 'out', 'main.js'), 'utf8');
+      expect(output).toContain('require("nestjs-faultline")');
+      expect(output).toContain('require("@nestjs/common")');
+
+      const app = await listen(dir);
+      try {
+        const domain = await fetch(`${app.url}/users/42`);
+        expect(domain.status).toBe(404);
+        expect(domain.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await domain.json()).toMatchObject({
+          code: 10001,
+          reason: 'USER_NOT_FOUND',
+          message: 'User 42 not found',
+          details: { id: '42' },
+          path: '/users/42',
+        });
+        const unknown = await fetch(`${app.url}/nowhere?x=1`);
+        expect(unknown.status).toBe(404);
+        expect(await unknown.json()).toMatchObject({ code: 404, reason: 'NOT_FOUND', path: '/nowhere' });
+        expect(unknown.headers.get('x-request-id')).toMatch(/^[\w.:-]+$/);
+      } finally {
+        await app.stop();
+      }
+    },
+    60_000,
+  );
 });
