@@ -180,7 +180,7 @@ describe('the published package', () => {
     for (const name of readdirSync(join(root, 'node_modules'))) {
       if (!name.startsWith('.')) symlinkSync(join(root, 'node_modules', name), join(modules, name));
     }
-  }, 60_000);
+  }, 120_000);
 
   afterAll(() => {
     rmSync(consumer, { recursive: true, force: true });
@@ -287,7 +287,7 @@ import('nestjs-faultline').then((imported) => {
       for (const format of consumers)
         expect(readFileSync(join(dir, 'out', format, 'consumer.js'), 'utf8')).toContain(emitted[format]);
     },
-    60_000,
+    120_000,
   );
 
   it.concurrent.each(['CommonJS', 'NodeNext'])(
@@ -341,6 +341,6 @@ import('nestjs-faultline').then((imported) => {
         await app.stop();
       }
     },
-    60_000,
+    120_000,
   );
 });
