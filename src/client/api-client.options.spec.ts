@@ -221,3 +221,242 @@ describe('transport', () => {
     expect(resolveApiClientOptions('svc', { transport: 'node' }).transport).toEqual({ type: 'node' });
   });
 });
+
+describe('bad client options', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'a relative base URL',
+      { baseURL: 'api.example.com' },
+      "option 'baseURL' must be an absolute http or https URL, got 'api.example.com'",
+    ],
+    [
+      'a base URL of another scheme',
+      { baseURL: 'ftp://files.example.com' },
+      "option 'baseURL' must be an absolute http or https URL",
+    ],
+    [
+      'a base URL with credentials, not shown',
+      { baseURL: 'https://user:hunter2@ example.com' },
+      "option 'baseURL' must be an absolute http or https URL, got 'https://***@ example.com'",
+    ],
+    [
+      'a header name with a space',
+      { headers: { 'Api Key': 'k' } },
+      `option 'headers["Api Key"]' must be a header name`,
+    ],
+    [
+      'a header value with a line break',
+      { headers: { 'X-Api-Key': 'k\r\nX-Evil: 1' } },
+      "option 'headers.X-Api-Key' must be a string without line breaks or other control characters, got a string",
+    ],
+    [
+      'a header value that is a number',
+      { headers: { 'X-Api-Version': 2 } },
+      "option 'headers.X-Api-Version' must be a string without line breaks or other control characters, got a number",
+    ],
+    [
+      'a request id header with a colon',
+      { requestIdHeader: 'X-Request-Id:' },
+      "option 'requestIdHeader' must be a header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~, e.g. 'X-Request-Id') or false, got 'X-Request-Id:'",
+    ],
+    [
+      'true as a request id header',
+      { requestIdHeader: true },
+      "option 'requestIdHeader' must be a header name",
+    ],
+    [
+      'a fractional deadline',
+      { deadlineMs: 1500.5 },
+      "option 'deadlineMs' must be an integer from 1 to 2147483647 (milliseconds), got 1500.5",
+    ],
+    [
+      'a timeout past what a timer can wait',
+      { attemptTimeoutMs: 3_000_000_000 },
+      "option 'attemptTimeoutMs' must be an integer from 1 to 2147483647 (milliseconds), got 3000000000",
+    ],
+    ['retry: true', { retry: true }, "option 'retry' must be an object or false, got true"],
+    [
+      'negative retries',
+      { retry: { retries: -1 } },
+      "option 'retry.retries' must be an integer >= 0, got -1",
+    ],
+    [
+      'fractional retries',
+      { retry: { retries: 1.5 } },
+      "option 'retry.retries' must be an integer >= 0, got 1.5",
+    ],
+    [
+      'a negative base delay',
+      { retry: { baseDelayMs: -5 } },
+      "option 'retry.baseDelayMs' must be an integer from 0 to 2147483647 (milliseconds), got -5",
+    ],
+    [
+      'an infinite delay cap',
+      { retry: { maxDelayMs: Infinity } },
+      "option 'retry.maxDelayMs' must be an integer from 0 to 2147483647 (milliseconds), got Infinity",
+    ],
+    [
+      'a NaN Retry-After cap',
+      { retry: { maxRetryAfterMs: NaN } },
+      "option 'retry.maxRetryAfterMs' must be an integer from 0 to 2147483647 (milliseconds), got NaN",
+    ],
+    [
+      'a status that is no status',
+      { retry: { retryOnStatus: [503, 1000] } },
+      "option 'retry.retryOnStatus[1]' must be an HTTP status (100 to 599), got 1000",
+    ],
+    [
+      'one status, not a list',
+      { retry: { retryOnStatus: 503 } },
+      "option 'retry.retryOnStatus' must be an array, got 503",
+    ],
+    [
+      'a retry flag as a string',
+      { retry: { retryNonIdempotent: 'yes' } },
+      "option 'retry.retryNonIdempotent' must be true or false, got 'yes'",
+    ],
+    [
+      'idempotencyKeys as a string',
+      { idempotencyKeys: 'true' },
+      "option 'idempotencyKeys' must be true or false, got 'true'",
+    ],
+    ['onRetry that is no function', { onRetry: 'log' }, "option 'onRetry' must be a function, got 'log'"],
+    ['onEvent that is no function', { onEvent: {} }, "option 'onEvent' must be a function, got an object"],
+    [
+      'a negative budget ratio',
+      { budget: { ratio: -0.1 } },
+      "option 'budget.ratio' must be a number >= 0, got -0.1",
+    ],
+    [
+      'an empty budget',
+      { budget: { maxTokens: 0 } },
+      "option 'budget.maxTokens' must be an integer >= 1, got 0",
+    ],
+    [
+      'a NaN refill',
+      { budget: { minPerSecond: NaN } },
+      "option 'budget.minPerSecond' must be a number >= 0, got NaN",
+    ],
+    [
+      'a breaker threshold of 1',
+      { breaker: { threshold: 1 } },
+      "option 'breaker.threshold' must be a number > 0 and < 1, got 1",
+    ],
+    [
+      'a breaker threshold in percent',
+      { breaker: { threshold: 50 } },
+      "option 'breaker.threshold' must be a number > 0 and < 1, got 50",
+    ],
+    [
+      'an empty sampling window',
+      { breaker: { samplingDurationMs: 0 } },
+      "option 'breaker.samplingDurationMs' must be an integer from 1 to 2147483647 (milliseconds), got 0",
+    ],
+    [
+      'no minimum throughput',
+      { breaker: { minimumThroughput: 0 } },
+      "option 'breaker.minimumThroughput' must be an integer >= 1, got 0",
+    ],
+    [
+      'a negative break',
+      { breaker: { breakDurationMs: -1 } },
+      "option 'breaker.breakDurationMs' must be an integer from 0 to 2147483647 (milliseconds), got -1",
+    ],
+    [
+      'a bulkhead without its size',
+      { bulkhead: { maxQueued: 2 } },
+      "option 'bulkhead.maxConcurrent' must be an integer >= 1, got undefined",
+    ],
+    [
+      'a bulkhead of 0',
+      { bulkhead: { maxConcurrent: 0 } },
+      "option 'bulkhead.maxConcurrent' must be an integer >= 1, got 0",
+    ],
+    [
+      'a negative queue',
+      { bulkhead: { maxConcurrent: 2, maxQueued: -1 } },
+      "option 'bulkhead.maxQueued' must be an integer >= 0, got -1",
+    ],
+    ['bulkhead: true', { bulkhead: true }, "option 'bulkhead' must be an object or false, got true"],
+    [
+      'an unknown transport',
+      { transport: 'fetch' },
+      "option 'transport' must be 'undici', 'node' or { type: 'undici', connections?, keepAliveTimeoutMs? }, got 'fetch'",
+    ],
+    [
+      'a transport of another case',
+      { transport: 'Undici' },
+      "option 'transport' must be 'undici', 'node' or { type: 'undici', connections?, keepAliveTimeoutMs? }, got 'Undici' (did you mean 'undici'?)",
+    ],
+    [
+      'a pool without its type',
+      { transport: { connections: 8 } },
+      "option 'transport.type' must be 'undici' or 'node', got undefined",
+    ],
+    [
+      'a pool of 0 connections',
+      { transport: { type: 'undici', connections: 0 } },
+      "option 'transport.connections' must be an integer >= 1, got 0",
+    ],
+    [
+      'a fractional keep-alive',
+      { transport: { type: 'undici', keepAliveTimeoutMs: 0.5 } },
+      "option 'transport.keepAliveTimeoutMs' must be an integer from 1 to 2147483647 (milliseconds), got 0.5",
+    ],
+    [
+      'axios defaults that are no object',
+      { axios: 'defaults' },
+      "option 'axios' must be an object, got 'defaults'",
+    ],
+  ])('refuses %s', (_what, options, message) => {
+    expect(() => resolveApiClientOptions('payments', options as any)).toThrow(
+      `ApiClient 'payments': ${message}`,
+    );
+  });
+
+  it.each([
+    ['timeout', "did you mean 'attemptTimeoutMs'?"],
+    ['retries', "did you mean 'retry.retries'?"],
+    ['baseUrl', "did you mean 'baseURL'?"],
+    ['deadline', "did you mean 'deadlineMs'?"],
+    ['idempotencyKey', "did you mean 'idempotencyKeys'?"],
+    ['maxRedirects', "did you mean 'axios.maxRedirects'?"],
+    ['httpsAgent', "did you mean 'axios.httpsAgent'?"],
+  ])('names the option a misplaced or misspelt %s was meant to be', (key, hint) => {
+    expect(() => resolveApiClientOptions('x', { [key]: 1 } as any)).toThrow(
+      `ApiClient 'x': unknown option '${key}'; ${hint}`,
+    );
+  });
+
+  it('names the nested option a misspelt key was meant to be', () => {
+    expect(() => resolveApiClientOptions('x', { breaker: { treshold: 0.5 } } as any)).toThrow(
+      "ApiClient 'x': unknown option 'breaker.treshold'; did you mean 'breaker.threshold'?",
+    );
+    expect(() => resolveApiClientOptions('x', { retry: { maxRetries: 2 } } as any)).toThrow(
+      "ApiClient 'x': unknown option 'retry.maxRetries'; did you mean 'retry.retries'?",
+    );
+  });
+
+  it('refuses an unknown key, listing the options', () => {
+    expect(() => resolveApiClientOptions('x', { colour: 'red' } as any)).toThrow(
+      "ApiClient 'x': unknown option 'colour'; the options here are baseURL, headers,",
+    );
+  });
+
+  it("leaves axios' own keys alone", () => {
+    const axios = { maxRedirects: 0, someAdapterOption: true } as any;
+    expect(resolveApiClientOptions('x', { axios }).axios).toEqual(axios);
+  });
+
+  it('takes its own resolved options again (less their name), to the same result', () => {
+    const { name, ...resolved } = resolveApiClientOptions('svc', {
+      baseURL: 'https://api.example.com',
+      transport: 'node',
+      bulkhead: { maxConcurrent: 2 },
+      onRetry,
+    });
+    expect(resolveApiClientOptions(name, resolved as any)).toEqual({ name, ...resolved });
+    const { name: pooled, ...undici } = resolveApiClientOptions('svc');
+    expect(resolveApiClientOptions(pooled, undici as any)).toEqual({ name: pooled, ...undici });
+  });
+});

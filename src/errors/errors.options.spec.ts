@@ -170,3 +170,231 @@ describe('resolveErrorsOptions', () => {
     expect(Object.isFrozen(DEFAULT_ERRORS_OPTIONS)).toBe(true);
   });
 });
+
+describe('errors option', () => {
+  it('takes one defineErrors() result, not in an array', () => {
+    const resolved = resolveErrorsOptions({ errors: AppErrors });
+    expect(resolved.catalog.get('USER_NOT_FOUND')).toBe(AppErrors.USER_NOT_FOUND);
+  });
+
+  it('takes one entry, alone or in an array beside results', () => {
+    const Other = defineErrors({ ORDER_LOCKED: { code: 10002, status: 409, messages: { en: 'Locked' } } });
+    expect(resolveErrorsOptions({ errors: AppErrors.USER_NOT_FOUND }).catalog.get(10001)).toBe(
+      AppErrors.USER_NOT_FOUND,
+    );
+    const both = resolveErrorsOptions({ errors: [AppErrors.USER_NOT_FOUND, Other] }).catalog;
+    expect([both.get(10001), both.get(10002)]).toEqual([AppErrors.USER_NOT_FOUND, Other.ORDER_LOCKED]);
+  });
+
+  it('checks a single entry as the catalog checks every entry', () => {
+    const entry = { ...AppErrors.USER_NOT_FOUND, code: '10001' } as any;
+    expect(() => resolveErrorsOptions({ errors: entry })).toThrow(
+      'Error catalog: USER_NOT_FOUND (code 10001): code must be a positive integer.',
+    );
+  });
+
+  it('says to pass definitions through defineErrors()', () => {
+    const definitions = { USER_NOT_FOUND: { code: 10001, status: 404, messages: { en: 'User not found' } } };
+    expect(() => resolveErrorsOptions({ errors: definitions as any })).toThrow(
+      "ErrorsModule: option 'errors' must be a defineErrors() result, one of its entries, or an array of them, " +
+        "got an object whose 'USER_NOT_FOUND' is not an entry (pass the definitions to defineErrors())",
+    );
+  });
+
+  it.each([
+    ['a string', 'USER_NOT_FOUND', "option 'errors' must be", "got 'USER_NOT_FOUND'"],
+    ['null', null, "option 'errors' must be", 'got null'],
+    [
+      'a number in the array',
+      [AppErrors, 42],
+      "option 'errors[1]' must be a defineErrors() result or one of its entries",
+      'got 42',
+    ],
+  ])('refuses %s, naming where', (_what, errors, where, got) => {
+    const attempt = () => resolveErrorsOptions({ errors: errors as any });
+    expect(attempt).toThrow(where);
+    expect(attempt).toThrow(got);
+  });
+});
+
+describe('bad options', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    // the three a new user found
+    [
+      'a header name with spaces',
+      { requestIdHeader: 'X Request Id' },
+      "option 'requestIdHeader' must be a header name (an RFC 9110 token",
+    ],
+    [
+      'a log level Nest has no method for',
+      { clientErrorLogLevel: 'info' },
+      "option 'clientErrorLogLevel' must be one of 'log', 'error', 'warn', 'debug', 'verbose' or false, got 'info'",
+    ],
+    ['an empty header name', { requestIdHeader: '' }, "option 'requestIdHeader' must be a header name"],
+    [
+      'a log level of another case',
+      { clientErrorLogLevel: 'WARN' },
+      "option 'clientErrorLogLevel' must be one of 'log', 'error', 'warn', 'debug', 'verbose' or false, got 'WARN' (did you mean 'warn'?)",
+    ],
+    ['true as a log level', { clientErrorLogLevel: true }, "option 'clientErrorLogLevel' must be one of"],
+    [
+      'a boolean as a string',
+      { legacyHttp200: 'yes' },
+      "option 'legacyHttp200' must be true or false, got 'yes'",
+    ],
+    ['a number as a boolean', { trustRequestId: 1 }, "option 'trustRequestId' must be true or false, got 1"],
+    [
+      'exposeInternalErrors as a string',
+      { exposeInternalErrors: 'false' },
+      "option 'exposeInternalErrors' must be true or false, got 'false'",
+    ],
+    ['a negative count', { maxFieldErrors: -1 }, "option 'maxFieldErrors' must be an integer >= 0, got -1"],
+    [
+      'a fractional count',
+      { maxFieldErrors: 2.5 },
+      "option 'maxFieldErrors' must be an integer >= 0, got 2.5",
+    ],
+    [
+      'an infinite byte limit',
+      { maxFieldErrorBytes: Infinity },
+      "option 'maxFieldErrorBytes' must be an integer >= 0, got Infinity",
+    ],
+    [
+      'NaN bytes',
+      { maxFieldErrorBytes: NaN },
+      "option 'maxFieldErrorBytes' must be an integer >= 0, got NaN",
+    ],
+    ['no locales', { locales: [] }, "option 'locales' must be a non-empty array, got an empty array"],
+    [
+      'a locale string, not a list',
+      { locales: 'en' },
+      "option 'locales' must be a non-empty array, got 'en'",
+    ],
+    [
+      'a locale with an underscore',
+      { locales: ['zh_CN', 'en'] },
+      "option 'locales[0]' must be a BCP 47 language tag (e.g. 'en', 'zh-CN'), got 'zh_CN'",
+    ],
+    [
+      'a locale twice',
+      { locales: ['en', 'zh-CN', 'EN'] },
+      "option 'locales[2]' must be a value not listed before, got 'EN'",
+    ],
+    [
+      'a default locale that is no tag',
+      { defaultLocale: 42 },
+      "option 'defaultLocale' must be a BCP 47 language tag",
+    ],
+    [
+      'texts that are not by locale',
+      { messages: { NOT_FOUND: 'Nothing here' } },
+      "option 'messages.NOT_FOUND' must be an object, got 'Nothing here'",
+    ],
+    [
+      'a text that is not a string',
+      { messages: { NOT_FOUND: { en: 404 } } },
+      "option 'messages.NOT_FOUND.en' must be a string, got 404",
+    ],
+    [
+      'a text under a bad locale',
+      { messages: { minLength: { en_US: 'short' } } },
+      "option 'messages.minLength.en_US' must be a BCP 47 language tag",
+    ],
+    [
+      'a relative problem type base',
+      { problemTypeBaseUri: '/errors/' },
+      "option 'problemTypeBaseUri' must be an absolute URI, got '/errors/'",
+    ],
+    ['validation that is no object', { validation: true }, "option 'validation' must be an object, got true"],
+    [
+      'a Nest validation key misspelt',
+      { validation: { forbidNonWhiteListed: true } },
+      "unknown option 'validation.forbidNonWhiteListed'; did you mean 'validation.forbidNonWhitelisted'?",
+    ],
+    [
+      'a Nest validation boolean as a string',
+      { validation: { whitelist: 'true' } },
+      "option 'validation.whitelist' must be true or false, got 'true'",
+    ],
+    [
+      'a success status for validation failures',
+      { validation: { errorHttpStatusCode: 200 } },
+      "option 'validation.errorHttpStatusCode' must be an HTTP error status (400 to 599), got 200",
+    ],
+    [
+      'an unknown error format',
+      { validation: { errorFormat: 'flat' } },
+      "option 'validation.errorFormat' must be 'list' or 'grouped', got 'flat'",
+    ],
+    [
+      'a client that is no object',
+      { client: 'https://api.example.com' },
+      "option 'client' must be an object, got 'https://api.example.com'",
+    ],
+    [
+      'a bad option of a named client',
+      { clients: { payments: { retry: { retries: -1 } } } },
+      "option 'clients.payments.retry.retries' must be an integer >= 0, got -1",
+    ],
+    [
+      'a named client called default',
+      { clients: { default: {} } },
+      "option 'clients.default' must be a client name other than 'default'",
+    ],
+  ])('refuses %s', (_what, options, message) => {
+    expect(() => resolveErrorsOptions(options as any)).toThrow(`ErrorsModule: ${message}`);
+  });
+
+  it('lets unknown Nest validation keys through (Nest may add some)', () => {
+    expect(() => resolveErrorsOptions({ validation: { aKeyNestAddsLater: true } as any })).not.toThrow();
+  });
+
+  it('takes every Nest validation option of the right type', () => {
+    expect(() =>
+      resolveErrorsOptions({
+        validation: {
+          whitelist: false,
+          errorHttpStatusCode: 422,
+          exceptionFactory: () => new Error('x'),
+          groups: ['admin'],
+          validationError: { target: false },
+          maxErrorMessagesLength: Infinity,
+          transformOptions: { enableImplicitConversion: true },
+        },
+      }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['requestIdHeadr', "did you mean 'requestIdHeader'?"],
+    ['requestIDHeader', "did you mean 'requestIdHeader'?"],
+    ['defaultlocale', "did you mean 'defaultLocale'?"],
+    ['locale', "did you mean 'defaultLocale'?"],
+    ['locals', "did you mean 'locales'?"],
+    ['logLevel', "did you mean 'clientErrorLogLevel'?"],
+    ['isGlobl', "did you mean 'isGlobal'?"],
+  ])('names the option a misspelt %s was meant to be', (key, hint) => {
+    expect(() => resolveErrorsOptions({ [key]: 'x' } as any)).toThrow(
+      `ErrorsModule: unknown option '${key}'; ${hint}`,
+    );
+  });
+
+  it('refuses an unknown key, listing the options', () => {
+    expect(() => resolveErrorsOptions({ colour: 'red' } as any)).toThrow(
+      "ErrorsModule: unknown option 'colour'; the options here are errors, locales, defaultLocale,",
+    );
+  });
+
+  it('says where an extra goes when a forRootAsync factory returns it', () => {
+    expect(() => resolveErrorsOptions({ successEnvelope: true } as any)).toThrow(
+      "ErrorsModule: option 'successEnvelope' is not an option here: it changes what the module installs, " +
+        'so it sits beside useFactory in forRootAsync, not in what the factory returns',
+    );
+  });
+
+  it('refuses options that are no object (a factory returning null)', () => {
+    expect(() => resolveErrorsOptions(null as any)).toThrow(
+      'ErrorsModule: the options must be an object, got null',
+    );
+  });
+});

@@ -182,7 +182,9 @@ export function shape(fields: Readonly<Record<string, Rule>>, options: ShapeOpti
         const near = Object.hasOwn(meant, name)
           ? meant[name]
           : closest(name, [...known, ...Object.keys(notes)]);
-        if (near) throw new OptionProblem(at, `unknown option '${at}'; did you mean '${join(path, near)}'?`);
+        // known keys and the paths meant are plain names: no quoting
+        const target = path ? `${path}.${near}` : near;
+        if (near) throw new OptionProblem(at, `unknown option '${at}'; did you mean '${target}'?`);
         if (unknownKeys === 'reject') {
           throw new OptionProblem(at, `unknown option '${at}'; the options here are ${known.join(', ')}`);
         }
