@@ -127,7 +127,7 @@ describe('either', () => {
 
   it('orFalse also takes false, and nothing else falsy', () => {
     const rules = shape({ retries: orFalse(count) });
-    expect(check({ retries: false })).toThrow();
+    expect(check({ retries: false })).toThrow("option 'retries' must be an integer >= 0, got false");
     expect(check({ retries: false }, rules)).not.toThrow();
     expect(check({ retries: 0 }, rules)).not.toThrow();
     expect(check({ retries: null }, rules)).toThrow('must be an integer >= 0 or false, got null');

@@ -26,7 +26,7 @@ const problem = (rules: Rule, value: unknown): string | undefined => {
 
 const cases: [name: string, rules: Rule, good: unknown[], bad: unknown[]][] = [
   ['boolean', boolean, [true, false], ['true', 0, 1, null]],
-  ['func', func, [() => 1, class {}], ['f', {}, null]],
+  ['func', func, [() => 1, Date], ['f', {}, null]],
   ['string', string, ['', 'a'], [1, null, {}]],
   ['object', object, [{}, { any: 'key' }], [[], 'a', null, 1]],
   [
