@@ -1,3 +1,4 @@
+// @ts-check
 // Writes a CommonJS-format twin (`.d.cts`) of every declaration file in dist/.
 //
 // The package has one JavaScript build, ESM, which `import` and `require()` (Node >= 20.19) both
@@ -14,7 +15,10 @@ import ts from 'typescript';
 
 const RESOLUTION_MODE = "{ 'resolution-mode': 'import' }";
 
-/** @param {string} dir */
+/**
+ * @param {string} dir
+ * @returns {string[]}
+ */
 const declarationsIn = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -36,7 +40,8 @@ function toCommonJs(path, text) {
   const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
   /** @type {{ start: number; end: number; text: string }[]} */
   const edits = [];
-  const fail = (/** @type {ts.Node} */ node, /** @type {string} */ why) => {
+  /** @type {(node: ts.Node, why: string) => never} */
+  const fail = (node, why) => {
     throw new Error(`${path}: ${why}: ${node.getText(source)}`);
   };
   /** @param {ts.StringLiteral} literal */
