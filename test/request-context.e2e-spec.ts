@@ -139,6 +139,19 @@ describe.each(ADAPTERS)('request id, locale and logging (%s)', (adapter) => {
       expect(JSON.stringify(logs.records)).not.toContain('p4ss');
     });
 
+    it.each(['status', 'details', 'stack'])(
+      'answers a 500 for an exception whose %s cannot be read, and still logs the exception itself',
+      async (kind) => {
+        const res = await request(server()).get(`/unreadable/${kind}`);
+        expect(res.status).toBe(500);
+        expect(res.body).toMatchObject({ code: 500, reason: 'INTERNAL_ERROR' });
+        const lines = logs.envelopeLines();
+        expect(lines).toHaveLength(1);
+        expect(lines[0]!.level).toBe('error');
+        expect(lines[0]!.rest.join('\n')).toContain(`original: ${kind} unreadable`);
+      },
+    );
+
     it('answers a plain 500 when the envelope cannot be serialized, and logs that', async () => {
       const res = await request(server()).get('/unsendable');
       expect(res.status).toBe(500);

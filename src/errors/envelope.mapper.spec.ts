@@ -24,7 +24,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { AxiosError } from 'axios';
-import { mapException, type MappedError } from './envelope.mapper.js';
+import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { DomainException } from './domain.exception.js';
 import { BuiltInErrors, ErrorCatalog, defineErrors } from './error-catalog.js';
 import type { FieldIssue } from './field-errors.js';
@@ -389,5 +389,23 @@ describe('mapException', () => {
       );
       expect(mapException(upstream, catalog).status).toBeGreaterThanOrEqual(500);
     });
+  });
+});
+
+describe('exceptions that throw while being read', () => {
+  it('map to 500 INTERNAL_ERROR instead of throwing', () => {
+    const status = new NotFoundException('x');
+    status.getStatus = () => {
+      throw new Error('getter exploded');
+    };
+    const details = new DomainException(BuiltInErrors.CONFLICT);
+    Object.defineProperty(details, 'details', {
+      get() {
+        throw new Error('getter exploded');
+      },
+    });
+    for (const exception of [status, details]) {
+      expect(mapException(exception, catalog)).toBe(INTERNAL_ERROR_MAPPING);
+    }
   });
 });

@@ -39,8 +39,19 @@ export const INTERNAL_ERROR_MAPPING: MappedError = Object.freeze({
   issueCount: 0,
 });
 
-/** Maps anything thrown while serving a request. Never throws. */
+/**
+ * Maps anything thrown while serving a request. Never throws: an exception
+ * whose own getters or methods throw while being read is a 500.
+ */
 export function mapException(exception: unknown, catalog: ErrorCatalog): MappedError {
+  try {
+    return mapThrown(exception, catalog);
+  } catch {
+    return INTERNAL_ERROR_MAPPING;
+  }
+}
+
+function mapThrown(exception: unknown, catalog: ErrorCatalog): MappedError {
   if (exception instanceof DomainException) return mapDomain(exception, catalog);
   if (exception instanceof HttpException) return mapHttp(exception, catalog);
   const status = transportStatus(exception);

@@ -462,6 +462,11 @@ describe('cleanPath', () => {
     ['/a#frag?x=1', '/a'],
     ['/a?', '/a'],
     ['/a/b%20c?q', '/a/b%20c'],
+    ['/cart;jsessionid=ABC123', '/cart'],
+    ['/cart;jsessionid=ABC123?x=1', '/cart'],
+    ['/a;v=1/b;w=2;x=3/c', '/a/b/c'],
+    [';jsessionid=ABC', '/'],
+    ['/a?q=;x', '/a'],
   ])('cleans %j to %j', (url, path) => {
     expect(cleanPath(url)).toBe(path);
   });

@@ -66,6 +66,8 @@ export interface RenderedError {
 }
 
 const MAX_PATH_LENGTH = 1024;
+/** `;name=value` parameters of a path segment, up to the next `/`. */
+const MATRIX_PARAMETERS = /;[^/]*/g;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -153,7 +155,10 @@ export function envelopeFacts(rendered: RenderedError): EnvelopeFacts {
   return facts;
 }
 
-/** The path of a request URL: no query string or fragment, bounded in length. */
+/**
+ * The path of a request URL: no query string, fragment or matrix parameters
+ * (`/cart;jsessionid=...` is `/cart`), bounded in length.
+ */
 export function cleanPath(url: string | undefined): string {
   if (!url) return '/';
   let end = url.length;
@@ -161,7 +166,9 @@ export function cleanPath(url: string | undefined): string {
   if (query !== -1) end = query;
   const hash = url.indexOf('#');
   if (hash !== -1 && hash < end) end = hash;
-  return url.slice(0, Math.min(end, MAX_PATH_LENGTH));
+  let path = url.slice(0, end);
+  if (path.includes(';')) path = path.replace(MATRIX_PARAMETERS, '') || '/';
+  return path.length > MAX_PATH_LENGTH ? path.slice(0, MAX_PATH_LENGTH) : path;
 }
 
 function describeForDevelopment(exception: unknown): Record<string, unknown> {

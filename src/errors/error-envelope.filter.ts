@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { throwError, type Observable } from 'rxjs';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
-import { causeSummary, failureLine, stackWithCauses } from './error-log.js';
+import { causeSummary, describeFailure, failureLine, stackWithCauses } from './error-log.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderError, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from './i18n/locale.js';
@@ -110,7 +110,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
     try {
       this.send(response, answer.rendered, answer.json, site.requestId);
     } catch (sendError) {
-      answer = this.fallback(answer.mapped, sendError, site, (rendered) => rendered.body);
+      answer = this.fallback(exception, answer.mapped, sendError, site, (rendered) => rendered.body);
       this.send(response, answer.rendered, answer.json, site.requestId);
     }
     this.log(answer, site);
@@ -213,11 +213,12 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
       return { mapped, rendered, payload, json: JSON.stringify(payload), logged: exception };
     } catch (renderFailure) {
       // a cycle or a BigInt in details
-      return this.fallback(mapped, renderFailure, site, shape);
+      return this.fallback(exception, mapped, renderFailure, site, shape);
     }
   }
 
   private fallback<T>(
+    exception: unknown,
     mapped: MappedError,
     failure: unknown,
     site: FailureSite,
@@ -234,7 +235,13 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
       rendered,
       payload,
       json: JSON.stringify(payload),
-      logged: new Error(`The envelope of ${mapped.entry.reason} could not be sent`, { cause: failure }),
+      // the exception itself stays in the log, as the cause of what went wrong with its envelope
+      logged: new Error(
+        `The envelope of ${mapped.entry.reason} could not be sent: ${describeFailure(failure)}`,
+        {
+          cause: exception,
+        },
+      ),
     };
   }
 

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { describeThrown, failureLine, stackWithCauses } from './error-log.js';
+import { DomainException } from './domain.exception.js';
+import { BuiltInErrors } from './error-catalog.js';
+import { causeSummary, describeThrown, failureLine, stackWithCauses } from './error-log.js';
 
 const FACTS = {
   method: 'GET',
@@ -131,5 +133,69 @@ describe('describeThrown', () => {
     expect(describeThrown('x'.repeat(500))).toBe(prefix + 'x'.repeat(500));
     const big = describeThrown({ data: 'y'.repeat(100_000) });
     expect(big.length).toBe('Non-error thrown (object): '.length + 501);
+  });
+});
+
+function unreadable<T extends object>(target: T, ...keys: string[]): T {
+  for (const key of keys) {
+    Object.defineProperty(target, key, {
+      get() {
+        throw new Error(`no ${key} for you`);
+      },
+    });
+  }
+  return target;
+}
+
+describe('errors whose properties throw when read', () => {
+  it('describe an error by its name and message when its stack getter throws, and say so', () => {
+    expect(describeThrown(unreadable(new TypeError('the real problem'), 'stack'))).toBe(
+      'TypeError: the real problem (reading it threw Error: no stack for you)',
+    );
+  });
+
+  it('describe an error none of whose texts can be read by its class', () => {
+    class LedgerError extends Error {}
+    expect(describeThrown(unreadable(new LedgerError('x'), 'stack', 'name', 'message'))).toBe(
+      'LedgerError:  (reading it threw Error: no stack for you)',
+    );
+  });
+
+  it('keep the exception when its cause getter throws', () => {
+    const text = stackWithCauses(unreadable(new Error('the real problem'), 'cause'));
+    expect(text).toMatch(/^Error: the real problem\n\s+at /);
+  });
+});
+
+describe('causeSummary', () => {
+  it('links the cause chain of a DomainException as name and message, without stacks', () => {
+    const cause = new RangeError('line one\nline two', { cause: 'a string cause' });
+    const summary = causeSummary(new DomainException(BuiltInErrors.CONFLICT, { cause }));
+    expect(summary).toBe('RangeError: line one line two <- Non-error thrown (string): a string cause');
+  });
+
+  it('is undefined without a cause, and for errors that are not the app’s own', () => {
+    expect(causeSummary(new DomainException(BuiltInErrors.CONFLICT))).toBeUndefined();
+    expect(causeSummary(new Error('parser', { cause: new SyntaxError('{"password": x}') }))).toBeUndefined();
+    expect(causeSummary('thrown string')).toBeUndefined();
+  });
+
+  it('stops at a cycle and after five links', () => {
+    const first = new Error('first');
+    const second = new Error('second', { cause: first });
+    first.cause = second;
+    expect(causeSummary(new DomainException(BuiltInErrors.CONFLICT, { cause: first }))).toBe(
+      'Error: first <- Error: second',
+    );
+    let deep: Error = new Error('6');
+    for (let n = 5; n >= 1; n--) deep = new Error(String(n), { cause: deep });
+    expect(
+      causeSummary(new DomainException(BuiltInErrors.CONFLICT, { cause: deep }))?.split(' <- '),
+    ).toHaveLength(5);
+  });
+
+  it('says so when the cause cannot be read', () => {
+    const exception = unreadable(new DomainException(BuiltInErrors.CONFLICT, { cause: 1 }), 'cause');
+    expect(causeSummary(exception)).toBe('(the cause could not be read: Error: no cause for you)');
   });
 });

@@ -32,6 +32,14 @@ export function failureLine(facts: FailureFacts): string {
  * read: their texts can quote the request body.
  */
 export function causeSummary(error: unknown): string | undefined {
+  try {
+    return summarizeCauses(error);
+  } catch (failure) {
+    return `(the cause could not be read: ${describeFailure(failure)})`;
+  }
+}
+
+function summarizeCauses(error: unknown): string | undefined {
   if (!isAppException(error)) return undefined;
   const parts: string[] = [];
   const seen = new Set<unknown>([error]);
@@ -56,7 +64,10 @@ function clip(text: string): string {
   return oneLine.length > MAX_VALUE_TEXT ? `${oneLine.slice(0, MAX_VALUE_TEXT)}…` : oneLine;
 }
 
-/** Stack of `error` followed by its `cause` chain (bounded, cycle-safe). */
+/**
+ * Stack of `error` followed by its `cause` chain (bounded, cycle-safe). An
+ * error whose getters throw is still described by what can be read of it.
+ */
 export function stackWithCauses(error: unknown): string {
   const parts: string[] = [];
   const seen = new Set<unknown>();
@@ -64,14 +75,14 @@ export function stackWithCauses(error: unknown): string {
   for (let depth = 0; depth <= MAX_CAUSES && current !== undefined && !seen.has(current); depth++) {
     seen.add(current);
     parts.push((depth === 0 ? '' : 'Caused by: ') + describeThrown(current));
-    current = current instanceof Error ? current.cause : undefined;
+    current = current instanceof Error ? readSafely(current, 'cause').value : undefined;
   }
   return parts.join('\n');
 }
 
 /** The stack of an Error, or a bounded description of any other thrown value. */
 export function describeThrown(value: unknown): string {
-  if (value instanceof Error) return value.stack ?? `${value.name}: ${value.message}`;
+  if (value instanceof Error) return describeError(value);
   let text: string;
   try {
     // JSON.stringify gives undefined for a toJSON() that returns nothing
@@ -81,4 +92,36 @@ export function describeThrown(value: unknown): string {
   }
   if (text.length > MAX_VALUE_TEXT) text = `${text.slice(0, MAX_VALUE_TEXT)}…`;
   return `Non-error thrown (${value === null ? 'null' : typeof value}): ${text}`;
+}
+
+function describeError(error: Error): string {
+  const stack = readSafely(error, 'stack');
+  if (typeof stack.value === 'string') return stack.value;
+  const name = readSafely(error, 'name');
+  const message = readSafely(error, 'message');
+  const failure = stack.failure ?? name.failure ?? message.failure;
+  const text = `${textOf(name.value, error.constructor?.name ?? 'Error')}: ${textOf(message.value, '')}`;
+  return failure === undefined ? text : `${text} (reading it threw ${describeFailure(failure)})`;
+}
+
+/** `object[key]`, or what reading it threw. */
+function readSafely(object: object, key: string): { value: unknown; failure?: unknown } {
+  try {
+    return { value: (object as Record<string, unknown>)[key] };
+  } catch (failure) {
+    return { value: undefined, failure };
+  }
+}
+
+function textOf(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** `Name: message` of what went wrong, on one bounded line, whatever was thrown. */
+export function describeFailure(failure: unknown): string {
+  try {
+    return failure instanceof Error ? clip(`${failure.name}: ${failure.message}`) : clip(String(failure));
+  } catch {
+    return 'an unreadable value';
+  }
 }
