@@ -1,134 +1,121 @@
 import {
+  type ArgumentMetadata,
   Injectable,
   Optional,
   ValidationPipe,
   type ValidationError,
-  type ValidationPipeOptions,
 } from '@nestjs/common';
 import type { ValidatorOptions } from '@nestjs/common/interfaces/external/validator-options.interface.js';
+import { ConstraintDeclarations } from './constraint-declarations.js';
+import {
+  checkEnvelopeValidationOptions,
+  DEFAULT_VALIDATION_OPTIONS,
+  type EnvelopeValidationPipeOptions,
+  setsValidatorOptions,
+} from './envelope-validation.options.js';
 import { DEFAULT_ERRORS_OPTIONS } from './errors.options.js';
-import { collectFieldIssues, type ConstraintInfo } from './field-errors.js';
+import { collectFieldIssues, countFieldIssues } from './field-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
 
-/** Options of {@link EnvelopeValidationPipe}: Nest's, plus the field error cap. */
-export interface EnvelopeValidationPipeOptions extends ValidationPipeOptions {
-  /**
-   * At most this many field errors are collected from one failure.
-   * @default 50
-   */
-  maxFieldErrors?: number;
+export {
+  DEFAULT_VALIDATION_OPTIONS,
+  type EnvelopeValidationPipeOptions,
+} from './envelope-validation.options.js';
+
+/** An object class-validator was given, and the class it was validated as. */
+interface Validated {
+  readonly object: object;
+  readonly type: Function | undefined;
 }
-
-/** The pipe's safe defaults, under any option the app sets. */
-export const DEFAULT_VALIDATION_OPTIONS = Object.freeze({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  transform: true,
-} satisfies ValidationPipeOptions);
-
-type MetadataLike = {
-  propertyName: string;
-  name?: string;
-  type: string;
-  constraints?: unknown[];
-  message?: unknown;
-};
-type MetadataStorageLike = {
-  getTargetValidationMetadatas(
-    target: Function,
-    schema: string,
-    always: boolean,
-    strict: boolean,
-  ): MetadataLike[];
-};
 
 /**
  * Nest's `ValidationPipe` with safe defaults whose failures become
  * {@link ValidationFailedException}: one field error per failed constraint,
  * with its path, RFC 6901 pointer and localized message, never the rejected
- * value. Every Nest option still works; an own `exceptionFactory` wins.
+ * value. Every Nest option keeps its meaning: validation runs with the app's
+ * validator options as given (an own `exceptionFactory` gets the errors
+ * Nest's pipe would give it, and wins over the envelope), the packages are
+ * the app's `validatorPackage` / `transformerPackage` when set, and
+ * `maxErrorMessagesLength` keeps the errors Nest's own factory would keep.
+ * `errorFormat: 'grouped'` needs an own `exceptionFactory` (the constructor
+ * throws otherwise).
  */
 @Injectable()
 export class EnvelopeValidationPipe extends ValidationPipe {
   private readonly maxFieldErrors: number;
-  private readonly declarations = new WeakMap<Function, Map<string, ConstraintInfo>>();
-  /** The DTO class of each top-level error, kept before Nest removes its stand-in constructor. */
-  private readonly owners = new WeakMap<ValidationError, Function>();
-  private metadataStorage: MetadataStorageLike | undefined;
+  /** With `transform` off, Nest's pipe with the app's own options gives back the value itself. */
+  private readonly returnsValueAsGiven: boolean;
+  private readonly declarations: ConstraintDeclarations;
+  /**
+   * What each top-level error was found in. The errors carry no `target`
+   * unless the app asks for one; the validated object gives the DTO class
+   * of every error (its stand-in constructor, for an array or a primitive,
+   * is gone again before the exception factory runs).
+   */
+  private readonly validated = new WeakMap<ValidationError, Validated>();
 
-  constructor(@Optional() options: EnvelopeValidationPipeOptions = {}) {
-    const { maxFieldErrors = DEFAULT_ERRORS_OPTIONS.maxFieldErrors, ...nestOptions } = options;
-    super({
-      ...DEFAULT_VALIDATION_OPTIONS,
-      ...nestOptions,
-      // the target tells array items from object keys and finds the constraint's arguments
-      validationError: { target: true, value: false, ...nestOptions.validationError },
-    });
+  constructor(@Optional() options?: EnvelopeValidationPipeOptions) {
+    const { maxFieldErrors = DEFAULT_ERRORS_OPTIONS.maxFieldErrors, ...nestOptions } = options ?? {};
+    checkEnvelopeValidationOptions(nestOptions);
+    super({ ...DEFAULT_VALIDATION_OPTIONS, ...nestOptions });
     this.maxFieldErrors = maxFieldErrors;
+    this.returnsValueAsGiven = !this.isTransformEnabled && !setsValidatorOptions(nestOptions);
+    this.declarations = new ConstraintDeclarations(nestOptions.validatorPackage, this.validatorOptions);
+  }
+
+  /**
+   * Nest's transform. With `transform` off and no validator option of the
+   * app's own, a value that passes is returned as it came, the very object,
+   * as Nest's pipe with those options returns it; the safe defaults only
+   * reject more.
+   */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result: unknown = await super.transform(value, metadata);
+    return this.returnsValueAsGiven ? value : result;
   }
 
   override createExceptionFactory(): (errors?: ValidationError[]) => unknown {
     return async (errors: ValidationError[] = []) => {
       if (this.isDetailedOutputDisabled)
         return new ValidationFailedException([], 0, this.errorHttpStatusCode);
-      this.metadataStorage ??= await loadMetadataStorage();
-      const { issues, total } = collectFieldIssues(errors, this.maxFieldErrors, (error, constraint) =>
-        this.findDeclaration(this.owners.get(error) ?? error.target?.constructor, error.property, constraint),
+      const validated = errors[0] && this.validated.get(errors[0]);
+      // the errors Nest's own factory would keep; the rest are counted as left out
+      const budget = { remaining: this.maxErrorMessagesLength, isExceeded: false };
+      const kept = this.limitValidationErrors(errors, budget);
+      await this.declarations.load();
+      const { issues, total } = collectFieldIssues(
+        kept,
+        this.maxFieldErrors,
+        (error, constraint, owner) =>
+          this.declarations.find(classOf(error, owner, validated), error.property, constraint),
+        validated?.object,
       );
-      return new ValidationFailedException(issues, total, this.errorHttpStatusCode);
+      const count = budget.isExceeded ? countFieldIssues(errors) : total;
+      return new ValidationFailedException(issues, count, this.errorHttpStatusCode);
     };
   }
 
-  /**
-   * Remembers the DTO class of the top-level errors: a body that is an array
-   * is validated with the class as its own `constructor`, which Nest removes
-   * again before the exception factory runs.
-   */
+  /** Nest's validation, remembering what the top-level errors were found in. */
   protected override async validate(
     object: object,
     validatorOptions?: ValidatorOptions,
   ): Promise<ValidationError[]> {
     const errors = await super.validate(object, validatorOptions);
-    const type = object.constructor;
-    if (typeof type === 'function') for (const error of errors) this.owners.set(error, type);
+    if (errors.length > 0) {
+      const type = object.constructor;
+      const validated: Validated = { object, type: typeof type === 'function' ? type : undefined };
+      for (const error of errors) this.validated.set(error, validated);
+    }
     return errors;
   }
-
-  /** The arguments and own-message flag of a constraint, from class-validator's metadata. */
-  private findDeclaration(
-    type: Function | undefined,
-    property: string,
-    constraint: string,
-  ): ConstraintInfo | undefined {
-    if (typeof type !== 'function' || type === Object || type === Array || !this.metadataStorage)
-      return undefined;
-    let declarations = this.declarations.get(type);
-    if (!declarations) {
-      declarations = new Map();
-      for (const metadata of this.metadataStorage.getTargetValidationMetadatas(type, '', false, false)) {
-        const key = `${metadata.propertyName}\u0000${metadata.name ?? metadata.type}`;
-        if (!declarations.has(key)) {
-          declarations.set(key, { args: metadata.constraints ?? [], custom: isOwnMessage(metadata.message) });
-        }
-      }
-      this.declarations.set(type, declarations);
-    }
-    return declarations.get(`${property}\u0000${constraint}`);
-  }
 }
 
-/** class-validator's `@ValidateNested` sets this text itself: it is not the DTO's own. */
-const NESTED_DEFAULT_MESSAGE = /^(each value in )?nested property \$property must be either object or array$/;
-
-function isOwnMessage(message: unknown): boolean {
-  return message !== undefined && !(typeof message === 'string' && NESTED_DEFAULT_MESSAGE.test(message));
-}
-
-async function loadMetadataStorage(): Promise<MetadataStorageLike | undefined> {
-  const module = (await import('class-validator')) as unknown as {
-    getMetadataStorage?: () => MetadataStorageLike;
-    default?: { getMetadataStorage?: () => MetadataStorageLike };
-  };
-  return (module.getMetadataStorage ?? module.default?.getMetadataStorage)?.();
+/** The class that declared the failed property: the validated DTO's, or its owner's. */
+function classOf(
+  error: ValidationError,
+  owner: object | undefined,
+  validated: Validated | undefined,
+): Function | undefined {
+  if (owner === undefined) return error.target?.constructor;
+  return owner === validated?.object ? validated.type : owner.constructor;
 }

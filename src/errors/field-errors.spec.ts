@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { ValidationError } from '@nestjs/common';
 import {
   collectFieldIssues,
+  countFieldIssues,
   displayPath,
   jsonPointer,
   renderFieldErrors,
@@ -22,6 +23,11 @@ function ve(
 /** A ValidationError without a target (`validationError: { target: false }`). */
 function untargeted(property: string, constraints: Record<string, string>): ValidationError {
   return { property, constraints, children: [] } as ValidationError;
+}
+
+/** A ValidationError with children and no target. */
+function untargetedParent(property: string, children: ValidationError[]): ValidationError {
+  return { property, children } as ValidationError;
 }
 
 function issue(overrides: Partial<FieldIssue> = {}): FieldIssue {
@@ -134,6 +140,43 @@ describe('collectFieldIssues', () => {
     ]);
   });
 
+  it('walks the validated object to tell indexes from keys and to name each owner', () => {
+    class Line {
+      qty = 0;
+    }
+    const line = new Line();
+    const scores = { '0': 'x' };
+    const root = { lines: [line], scores, tags: new Set(['a', 5]), byKey: new Map([['7', { n: 1 }]]) };
+    const owners: unknown[] = [];
+    const lookup: ConstraintLookup = (_error, _constraint, owner) => {
+      owners.push(owner);
+      return undefined;
+    };
+    const errors = [
+      untargetedParent('lines', [untargetedParent('0', [untargeted('qty', { min: 'too small' })])]),
+      untargetedParent('scores', [untargeted('0', { isInt: 'not an int' })]),
+      untargetedParent('tags', [untargeted('1', { isString: 'not a string' })]),
+      untargetedParent('byKey', [untargetedParent('7', [untargeted('n', { isString: 'not a string' })])]),
+    ];
+    const { issues } = collectFieldIssues(errors, 10, lookup, root);
+    expect(issues.map((i) => i.path)).toEqual([
+      ['lines', 0, 'qty'],
+      ['scores', '0'],
+      ['tags', 1],
+      ['byKey', '7', 'n'],
+    ]);
+    expect(owners[0]).toBe(line);
+    expect(owners[1]).toBe(scores);
+    expect(owners[2]).toEqual(['a', 5]);
+    expect(owners[3]).toEqual({ n: 1 });
+  });
+
+  it('falls back to the targets, then the shape of the property, where the object ends', () => {
+    const root = { list: 'not an object' };
+    const errors = [untargetedParent('list', [untargeted('3', { isString: 'bad' })])];
+    expect(collectFieldIssues(errors, 10, undefined, root).issues[0]!.path).toEqual(['list', 3]);
+  });
+
   it('bounds the length of a path segment', () => {
     const { issues } = collectFieldIssues([ve('k'.repeat(5000), { isString: 'bad' })], 10);
     expect(issues[0]!.path[0]).toBe('k'.repeat(100));
@@ -182,6 +225,17 @@ describe('collectFieldIssues', () => {
     ]);
     expect(JSON.stringify(issues)).not.toContain('SECRET');
     expect(JSON.stringify(errors)).not.toContain('SECRET');
+  });
+});
+
+describe('countFieldIssues', () => {
+  it('counts every failed constraint at any depth', () => {
+    const errors = [
+      ve('a', { x: 'x', y: 'y' }, [ve('b', undefined, [ve('c', { z: 'z' })])]),
+      ve('d', { w: 'w' }),
+    ];
+    expect(countFieldIssues(errors)).toBe(4);
+    expect(countFieldIssues([])).toBe(0);
   });
 });
 

@@ -38,8 +38,16 @@ export interface ConstraintInfo {
   readonly custom: boolean;
 }
 
-/** Finds the declaration of one failed constraint of `error`. */
-export type ConstraintLookup = (error: ValidationError, constraint: string) => ConstraintInfo | undefined;
+/**
+ * Finds the declaration of one failed constraint of `error`. `owner` is the
+ * object the failed property was read from, when the validated object was
+ * given to {@link collectFieldIssues}.
+ */
+export type ConstraintLookup = (
+  error: ValidationError,
+  constraint: string,
+  owner: object | undefined,
+) => ConstraintInfo | undefined;
 
 const MAX_KEY_LENGTH = 100;
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -48,25 +56,33 @@ const ARG_PLACEHOLDER = /\{\d+\}/;
 /**
  * Flattens class-validator errors into field issues, depth first, in the
  * order they were found. Keeps at most `limit`; `total` counts them all.
+ *
+ * `root` is the object that was validated: the errors are walked along it,
+ * so each error's owner (an array item or an object's key, and the DTO class
+ * that declared it) is known without the errors carrying their `target`.
+ * Without it, an error's own `target` decides, then the property's shape.
  */
 export function collectFieldIssues(
   errors: readonly ValidationError[],
   limit: number,
   lookup: ConstraintLookup = () => undefined,
+  root?: object,
 ): { issues: FieldIssue[]; total: number } {
   const issues: FieldIssue[] = [];
   let total = 0;
-  const stack: { error: ValidationError; parent: readonly (string | number)[] }[] = [];
-  for (let i = errors.length - 1; i >= 0; i--) stack.push({ error: errors[i]!, parent: NO_ARGS as [] });
+  type Entry = { error: ValidationError; parent: readonly (string | number)[]; owner: object | undefined };
+  const stack: Entry[] = [];
+  for (let i = errors.length - 1; i >= 0; i--)
+    stack.push({ error: errors[i]!, parent: NO_ARGS as [], owner: root });
   while (stack.length > 0) {
-    const { error, parent } = stack.pop()!;
-    const path = [...parent, segment(error)];
+    const { error, parent, owner } = stack.pop()!;
+    const path = [...parent, segment(error, owner)];
     const constraints = error.constraints;
     if (constraints) {
       for (const constraint of Object.keys(constraints)) {
         total++;
         if (issues.length >= limit) continue;
-        const info = lookup(error, constraint);
+        const info = lookup(error, constraint, owner);
         issues.push({
           path,
           constraint,
@@ -77,18 +93,48 @@ export function collectFieldIssues(
       }
     }
     const children = error.children;
-    if (children) {
-      for (let i = children.length - 1; i >= 0; i--) stack.push({ error: children[i]!, parent: path });
+    if (children && children.length > 0) {
+      const value = owner === undefined ? undefined : propertyOf(owner, error.property);
+      for (let i = children.length - 1; i >= 0; i--)
+        stack.push({ error: children[i]!, parent: path, owner: value });
     }
   }
   return { issues, total };
 }
 
-function segment(error: ValidationError): string | number {
+/** How many failed constraints `errors` hold, at any depth. */
+export function countFieldIssues(errors: readonly ValidationError[]): number {
+  let total = 0;
+  const stack = [...errors];
+  while (stack.length > 0) {
+    const error = stack.pop()!;
+    if (error.constraints) total += Object.keys(error.constraints).length;
+    if (error.children) for (const child of error.children) stack.push(child);
+  }
+  return total;
+}
+
+function segment(error: ValidationError, owner: object | undefined): string | number {
   const property = String(error.property).slice(0, MAX_KEY_LENGTH);
-  const isIndex =
-    error.target === undefined ? /^(0|[1-9]\d{0,8})$/.test(property) : Array.isArray(error.target);
+  const container = owner ?? error.target;
+  const isIndex = container === undefined ? /^(0|[1-9]\d{0,8})$/.test(property) : Array.isArray(container);
   return isIndex && /^\d+$/.test(property) ? Number(property) : property;
+}
+
+/**
+ * The object class-validator validated under `property` of `owner`: an
+ * array's item, a Map's entry, an object's property. A Set comes back as an
+ * array of its items, which class-validator numbers as it numbers an array's.
+ */
+function propertyOf(owner: object, property: string): object | undefined {
+  let value: unknown;
+  try {
+    value = owner instanceof Map ? owner.get(property) : (owner as Record<string, unknown>)[property];
+  } catch {
+    return undefined;
+  }
+  if (value instanceof Set) return [...value];
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 /** `items[0].qty` */
