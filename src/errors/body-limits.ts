@@ -1,0 +1,92 @@
+/**
+ * The shape a request body may have before any transformer or validator
+ * touches it: one iterative pass over the parsed value, so neither a deep
+ * nor a wide body can overflow the stack or stall the event loop later.
+ * Pure: no Nest, no class-validator.
+ */
+
+/** Bounds on the parsed body of one request. */
+export interface BodyLimits {
+  /**
+   * Deepest nesting of objects and arrays (the body itself is depth 1).
+   * @default 32
+   */
+  readonly maxBodyDepth: number;
+  /**
+   * Most items of one array.
+   * @default 1000
+   */
+  readonly maxArrayLength: number;
+  /**
+   * Most values in the whole body (every object, array, string, number, ...).
+   * @default 10000
+   */
+  readonly maxBodyNodes: number;
+}
+
+export const DEFAULT_BODY_LIMITS: BodyLimits = Object.freeze({
+  maxBodyDepth: 32,
+  maxArrayLength: 1000,
+  maxBodyNodes: 10_000,
+});
+
+/** The first bound a body passes, and where. */
+export interface BodyViolation {
+  /** Which bound: `maxBodyDepth`, `maxArrayLength` or `maxBodyNodes`. */
+  readonly limit: keyof BodyLimits;
+  /** The bound's value. */
+  readonly max: number;
+  /** Property names and indexes from the root to the offending value (empty for `maxBodyNodes`). */
+  readonly path: readonly (string | number)[];
+}
+
+interface Frame {
+  readonly value: object;
+  readonly depth: number;
+  readonly parent: Frame | undefined;
+  readonly key: string | number | undefined;
+}
+
+/** Checks `body` against `limits`; undefined when it is within all of them. */
+export function checkBody(body: unknown, limits: BodyLimits): BodyViolation | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const { maxBodyDepth, maxArrayLength, maxBodyNodes } = limits;
+  let nodes = 1;
+  const pending: Frame[] = [{ value: body, depth: 1, parent: undefined, key: undefined }];
+  while (pending.length > 0) {
+    const frame = pending.pop()!;
+    if (frame.depth > maxBodyDepth) return { limit: 'maxBodyDepth', max: maxBodyDepth, path: pathOf(frame) };
+    const { value } = frame;
+    if (Array.isArray(value)) {
+      if (value.length > maxArrayLength) {
+        return { limit: 'maxArrayLength', max: maxArrayLength, path: pathOf(frame) };
+      }
+      nodes += value.length;
+      if (nodes > maxBodyNodes) return { limit: 'maxBodyNodes', max: maxBodyNodes, path: [] };
+      for (let index = value.length - 1; index >= 0; index--) {
+        const item: unknown = value[index];
+        if (item !== null && typeof item === 'object') {
+          pending.push({ value: item, depth: frame.depth + 1, parent: frame, key: index });
+        }
+      }
+      continue;
+    }
+    const keys = Object.keys(value);
+    nodes += keys.length;
+    if (nodes > maxBodyNodes) return { limit: 'maxBodyNodes', max: maxBodyNodes, path: [] };
+    for (let index = keys.length - 1; index >= 0; index--) {
+      const key = keys[index]!;
+      const item: unknown = (value as Record<string, unknown>)[key];
+      if (item !== null && typeof item === 'object') {
+        pending.push({ value: item, depth: frame.depth + 1, parent: frame, key });
+      }
+    }
+  }
+  return undefined;
+}
+
+function pathOf(frame: Frame): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let at: Frame | undefined = frame; at?.key !== undefined; at = at.parent) path.push(at.key);
+  return path.toReversed();
+}
