@@ -215,6 +215,34 @@ describe.each(ADAPTERS)('validation options (%s)', (adapter) => {
     }
   });
 
+  it('keeps under validation.maxErrorMessagesLength what Nest would keep, and counts the rest', async () => {
+    const app = await createTestApp(
+      adapter,
+      ErrorsModule.forRoot({ errors: [AppErrors], validation: { maxErrorMessagesLength: 200 } }),
+    );
+    try {
+      const items = Array.from({ length: 20 }, () => ({ sku: 5, qty: 0 }));
+      const res = await request(app.getHttpServer())
+        .post('/orders')
+        .send({ ...VALID, items });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(res.body.errors.length).toBeLessThan(10);
+      expect(res.body.details.omittedErrors).toBe(40 - res.body.errors.length);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("fails the boot on errorFormat 'grouped' without an own exceptionFactory, naming the option", async () => {
+    await expect(
+      createTestApp(
+        adapter,
+        ErrorsModule.forRoot({ errors: [AppErrors], validation: { errorFormat: 'grouped' } }),
+      ),
+    ).rejects.toThrow(/EnvelopeValidationPipe: option 'errorFormat' 'grouped'/);
+  });
+
   it('can be switched off in favour of an own pipe', async () => {
     const app = await createTestApp(
       adapter,
