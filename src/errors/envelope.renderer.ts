@@ -62,6 +62,8 @@ export interface RenderedError {
   readonly contentType: string;
   /** The locale of the texts, for `Content-Language`. */
   readonly locale: string;
+  /** The JSON of `details` too large to send (`maxDetailsBytes`), for the log line. */
+  readonly omittedDetails?: string;
   readonly body: ErrorEnvelope | ProblemDetails;
 }
 
@@ -82,6 +84,14 @@ export function renderError(
   const locale = pickLocale(texts, context.locale, options.defaultLocale) ?? context.locale;
   const message = formatMessage(texts[locale] ?? entry.reason, error.params);
   let details = error.details;
+  let omittedDetails: string | undefined;
+  if (details !== undefined) {
+    const json = JSON.stringify(details);
+    if (overBytes(json, options.maxDetailsBytes)) {
+      omittedDetails = json;
+      details = { omittedDetailsBytes: Buffer.byteLength(json) };
+    }
+  }
   let errors: FieldError[] | undefined;
   if (error.issues && error.issueCount > 0) {
     const rendered = renderFieldErrors(
@@ -107,6 +117,7 @@ export function renderError(
       status: error.status,
       contentType: PROBLEM_TYPE,
       locale,
+      omittedDetails,
       body: {
         type: options.problemTypeBaseUri
           ? options.problemTypeBaseUri + entry.reason.toLowerCase().replaceAll('_', '-')
@@ -128,6 +139,7 @@ export function renderError(
     status,
     contentType: JSON_TYPE,
     locale,
+    omittedDetails,
     body: {
       code: entry.code,
       reason: entry.reason,
@@ -139,6 +151,12 @@ export function renderError(
       path,
     },
   };
+}
+
+/** True when `json` takes more than `max` bytes as UTF-8 (each UTF-16 unit is 1 to 3 bytes). */
+function overBytes(json: string, max: number): boolean {
+  if (json.length > max) return true;
+  return json.length * 3 > max && Buffer.byteLength(json) > max;
 }
 
 /** The facts of a rendered answer, for the contexts that are not HTTP. Absent members are left out. */

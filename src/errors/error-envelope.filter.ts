@@ -5,6 +5,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -23,6 +24,7 @@ import { messageFacts, rpcErrorPayload } from './contexts/rpc.context.js';
 import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';
 import { emitException, socketFacts } from './contexts/ws.context.js';
 import { asNestException, nestErrorShape } from './contexts/nest-exceptions.js';
+import { LogRateLimiter, type SuppressedLines } from './log-rate-limit.js';
 
 /** Headers that described a body that will not be sent. */
 const STALE_HEADERS = [
@@ -72,17 +74,27 @@ interface Answer<T> {
  */
 @Catch()
 @Injectable()
-export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
+export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnModuleDestroy {
   protected readonly logger = new Logger('ErrorEnvelope');
+  private readonly limiter: LogRateLimiter | undefined;
 
   constructor(
     @Inject(RESOLVED_ERRORS_OPTIONS) protected readonly options: ResolvedErrorsOptions,
     protected readonly adapterHost: HttpAdapterHost,
-  ) {}
+  ) {
+    this.limiter = options.logRateLimit
+      ? new LogRateLimiter(options.logRateLimit, (summary) => this.logSuppressed(summary))
+      : undefined;
+  }
 
   /** On Fastify, lets `envelopeFrameworkErrors` reach this filter. */
   onModuleInit(): void {
     registerFrameworkErrorHandler(this.adapterHost.httpAdapter?.getInstance(), this);
+  }
+
+  /** Writes what the log protection left out and has not told yet. */
+  onModuleDestroy(): void {
+    this.limiter?.flush();
   }
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
@@ -267,22 +279,29 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
    * configured level, with the cause of an app's own exception (no stack).
    */
   protected log(answer: Answer<unknown>, site: FailureSite): void {
-    const { mapped, logged } = answer;
-    const line = failureLine({
+    const { mapped, logged, rendered } = answer;
+    const kind = `${rendered.status} ${mapped.entry.reason}(${mapped.entry.code})`;
+    const serverFault = mapped.status >= 500;
+    const level = serverFault ? 'error' : this.options.clientErrorLogLevel;
+    if (!level) return;
+    const stack = serverFault ? stackWithCauses(logged) : undefined;
+    // a 5xx is a kind of its own per error class and throw site, so a new crash is never left out
+    const key = stack === undefined ? kind : `${kind} ${throwSite(stack)}`;
+    if (this.limiter && !this.limiter.admit(key, key)) return;
+    let line = failureLine({
       method: site.method,
       path: site.path,
-      status: answer.rendered.status,
+      status: rendered.status,
       code: mapped.entry.code,
       reason: mapped.entry.reason,
       requestId: site.requestId,
       durationMs: site.startedAt === undefined ? undefined : performance.now() - site.startedAt,
     });
-    if (mapped.status >= 500) {
-      this.logger.error(line, stackWithCauses(logged));
+    if (rendered.omittedDetails !== undefined) line += ` details: ${clipDetails(rendered.omittedDetails)}`;
+    if (stack !== undefined) {
+      this.logger.error(line, stack);
       return;
     }
-    const level = this.options.clientErrorLogLevel;
-    if (!level) return;
     const cause = causeSummary(logged);
     this.logger[level](cause ? `${line} cause: ${cause}` : line);
   }
@@ -290,8 +309,31 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit {
   /** The line of an app's own `RpcException` / `WsException`, answered as Nest does. */
   private logOwn(exception: Error, site: FailureSite): void {
     const level = this.options.clientErrorLogLevel;
-    if (level) {
-      this.logger[level](`${site.method} ${site.path} ${exception.name} requestId=${site.requestId}`);
-    }
+    const key = `${site.method} ${exception.name}`;
+    if (!level || (this.limiter && !this.limiter.admit(key, key))) return;
+    this.logger[level](`${site.method} ${site.path} ${exception.name} requestId=${site.requestId}`);
   }
+
+  /** The summary line of a kind of failure whose lines the log protection left out. */
+  private logSuppressed({ key, suppressed, windowMs }: SuppressedLines): void {
+    const serverFault = /^5\d\d /.test(key);
+    const level = serverFault ? 'error' : this.options.clientErrorLogLevel;
+    if (!level) return;
+    const seconds = (windowMs / 1000).toFixed(1);
+    this.logger[level](`${key}: ${suppressed} more like it left out of the log in ${seconds}s`);
+  }
+}
+
+const MAX_LOGGED_DETAILS = 16 * 1024;
+
+/** `Error at OrdersService.place (orders.service.ts:12:11)`: the class of an error and where it was thrown. */
+function throwSite(stack: string): string {
+  const newline = stack.indexOf('\n');
+  const head = (newline === -1 ? stack : stack.slice(0, newline)).split(':', 1)[0]!;
+  const frame = /\n\s+at ([^\n]+)/.exec(stack)?.[1] ?? '';
+  return frame ? `${head} at ${frame}` : head;
+}
+
+function clipDetails(json: string): string {
+  return json.length > MAX_LOGGED_DETAILS ? `${json.slice(0, MAX_LOGGED_DETAILS)}…` : json;
 }

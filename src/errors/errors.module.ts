@@ -24,6 +24,7 @@ import {
 import { installRequestContextHook } from './request-context.hook.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 import { SuccessEnvelopeInterceptor } from './success-envelope.interceptor.js';
+import { envelopeStreamErrors } from './stream-errors.js';
 
 /**
  * Options that change what the module installs. They sit next to the
@@ -72,7 +73,17 @@ export const {
 
 function enhancers(extras: ErrorsModuleExtras): Provider[] {
   const providers: Provider[] = [];
-  if (extras.filter) providers.push({ provide: APP_FILTER, useExisting: ErrorEnvelopeFilter });
+  if (extras.filter) {
+    providers.push({
+      provide: APP_FILTER,
+      inject: [ErrorEnvelopeFilter, HttpAdapterHost],
+      useFactory: (filter: ErrorEnvelopeFilter, host: HttpAdapterHost) => {
+        // Express answers a failed StreamableFile itself; the global filter takes it over
+        envelopeStreamErrors(host.httpAdapter, filter);
+        return filter;
+      },
+    });
+  }
   if (extras.validationPipe) {
     providers.push({
       provide: APP_PIPE,

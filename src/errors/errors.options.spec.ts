@@ -22,6 +22,11 @@ describe('resolveErrorsOptions', () => {
       validation: {},
       maxFieldErrors: 50,
       maxFieldErrorBytes: 8192,
+      maxBodyDepth: 32,
+      maxArrayLength: 1000,
+      maxBodyNodes: 10_000,
+      maxDetailsBytes: 4096,
+      logRateLimit: { lines: 10, intervalMs: 10_000 },
       problemTypeBaseUri: undefined,
       successMessages: { 'zh-CN': '成功', en: 'success' },
     });
@@ -264,6 +269,28 @@ describe('bad options', () => {
       { maxFieldErrorBytes: NaN },
       "option 'maxFieldErrorBytes' must be an integer >= 0, got NaN",
     ],
+    ['a zero depth', { maxBodyDepth: 0 }, "option 'maxBodyDepth' must be an integer >= 1, got 0"],
+    [
+      'a fractional array length',
+      { maxArrayLength: 1.5 },
+      "option 'maxArrayLength' must be an integer >= 1, got 1.5",
+    ],
+    ['a negative node count', { maxBodyNodes: -1 }, "option 'maxBodyNodes' must be an integer >= 1, got -1"],
+    [
+      'a details cap as text',
+      { maxDetailsBytes: '4k' },
+      "option 'maxDetailsBytes' must be an integer >= 0, got '4k'",
+    ],
+    [
+      'no lines per window',
+      { logRateLimit: { lines: 0 } },
+      "option 'logRateLimit.lines' must be an integer >= 1, got 0",
+    ],
+    [
+      'a typo in the log protection',
+      { logRateLimit: { interval: 1000 } },
+      "unknown option 'logRateLimit.interval'; did you mean 'logRateLimit.intervalMs'?",
+    ],
     ['no locales', { locales: [] }, "option 'locales' must be a non-empty array, got an empty array"],
     [
       'a locale string, not a list',
@@ -396,5 +423,15 @@ describe('bad options', () => {
     expect(() => resolveErrorsOptions(null as any)).toThrow(
       'ErrorsModule: the options must be an object, got null',
     );
+  });
+});
+
+describe('log protection option', () => {
+  it('merges a partial setting over the defaults, and can be turned off', () => {
+    expect(resolveErrorsOptions({ logRateLimit: { lines: 2 } }).logRateLimit).toEqual({
+      lines: 2,
+      intervalMs: 10_000,
+    });
+    expect(resolveErrorsOptions({ logRateLimit: false }).logRateLimit).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ import { withoutUndefined } from '../shared/objects.js';
 import { checkOptions } from '../shared/option-checks.js';
 import { ERRORS_OPTIONS_RULE, isEntryLike } from './errors.option-rules.js';
 import { BUILT_IN_MESSAGES, CONSTRAINT_MESSAGES, SUCCESS_MESSAGES } from './i18n/messages.js';
+import { DEFAULT_BODY_LIMITS } from './body-limits.js';
+import { DEFAULT_LOG_RATE_LIMIT, type LogRateLimitOptions } from './log-rate-limit.js';
 
 /** One {@link defineErrors} result, or one of its entries. */
 export type ErrorGroup = ErrorEntries<Record<string, ErrorDefinition>> | ErrorEntry;
@@ -103,6 +105,40 @@ export interface ErrorsModuleOptions {
    */
   maxFieldErrorBytes?: number;
   /**
+   * Deepest nesting of objects and arrays in a validated body (the body
+   * itself is depth 1); deeper answers 400 `VALIDATION_FAILED` before any
+   * transformer or validator runs.
+   * @default 32
+   */
+  maxBodyDepth?: number;
+  /**
+   * Most items of one array in a validated body; more answers 400
+   * `VALIDATION_FAILED` at the array, before validation.
+   * @default 1000
+   */
+  maxArrayLength?: number;
+  /**
+   * Most values (objects, arrays, strings, numbers, ...) in a validated
+   * body; more answers 413 `PAYLOAD_TOO_LARGE`, before validation.
+   * @default 10000
+   */
+  maxBodyNodes?: number;
+  /**
+   * At most this many bytes of an exception's `details` (as JSON) in an
+   * answer; larger ones are replaced by `{ omittedDetailsBytes: n }` in the
+   * body and kept whole on the log line.
+   * @default 4096
+   */
+  maxDetailsBytes?: number;
+  /**
+   * Log protection: at most `lines` failure lines of one kind (status and
+   * reason; for a 5xx also the error's class and where it was thrown) per
+   * `intervalMs`, then one summary line with the count left out. `false`
+   * writes every line.
+   * @default { lines: 10, intervalMs: 10000 }
+   */
+  logRateLimit?: Partial<LogRateLimitOptions> | false;
+  /**
    * The default outbound client, injected as `ApiClient`. Its request id
    * header defaults to `requestIdHeader`.
    * @default {} (every client default)
@@ -118,9 +154,10 @@ export interface ErrorsModuleOptions {
 
 /** Every option with its default applied, and the catalog built. */
 export interface ResolvedErrorsOptions extends Required<
-  Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages' | 'client' | 'clients'>
+  Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages' | 'client' | 'clients' | 'logRateLimit'>
 > {
   readonly problemTypeBaseUri: string | undefined;
+  readonly logRateLimit: LogRateLimitOptions | false;
   /** Every outbound client by name, `default` included, defaults applied. */
   readonly clients: Readonly<Record<string, ResolvedApiClientOptions>>;
   readonly catalog: ErrorCatalog;
@@ -145,6 +182,9 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   validation: Object.freeze({}),
   maxFieldErrors: 50,
   maxFieldErrorBytes: 8192,
+  ...DEFAULT_BODY_LIMITS,
+  maxDetailsBytes: 4096,
+  logRateLimit: DEFAULT_LOG_RATE_LIMIT,
 } satisfies Omit<
   ResolvedErrorsOptions,
   'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri' | 'clients'
@@ -156,8 +196,15 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
  */
 export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
   checkOptions('ErrorsModule', options, ERRORS_OPTIONS_RULE);
-  const { errors = [], messages = {}, problemTypeBaseUri, client, clients = {}, ...rest } = options;
-  const resolved = { ...DEFAULT_ERRORS_OPTIONS, ...withoutUndefined(rest) };
+  const { errors = [], messages = {}, problemTypeBaseUri, client, clients = {}, logRateLimit, ...rest } = options;
+  const resolved = {
+    ...DEFAULT_ERRORS_OPTIONS,
+    ...withoutUndefined(rest),
+    logRateLimit:
+      logRateLimit === false
+        ? (false as const)
+        : { ...DEFAULT_LOG_RATE_LIMIT, ...withoutUndefined(logRateLimit ?? {}) },
+  };
   if (!resolved.locales.includes(resolved.defaultLocale)) {
     const locales = resolved.locales.map((locale) => `'${locale}'`).join(', ');
     const given = rest.defaultLocale === undefined ? ' (the default: set defaultLocale too)' : '';
