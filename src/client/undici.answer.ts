@@ -17,6 +17,7 @@ import {
   unzip,
   type ZlibOptions,
 } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { Target } from './undici.target.js';
 
@@ -38,6 +39,21 @@ export interface AbortSource {
   addEventListener(type: 'abort', listener: () => void): void;
 }
 
+/** zlib's zstd (Node >= 22.15), which axios' http adapter uses where it exists. */
+type ZstdDecompress = (
+  body: Buffer,
+  options: ZlibOptions,
+  callback: (error: Error | null, result: Buffer) => void,
+) => void;
+const ZSTD = zlib as unknown as {
+  zstdDecompress?: ZstdDecompress;
+  createZstdDecompress?: (options: ZlibOptions) => Transform;
+  constants: { ZSTD_e_flush?: number };
+};
+const ZSTD_TOLERANT = {
+  flush: ZSTD.constants.ZSTD_e_flush,
+  finishFlush: ZSTD.constants.ZSTD_e_flush,
+} as ZlibOptions;
 /** How each content coding is undone, as axios' http adapter does it (zlib's unzip takes gzip and zlib data). */
 const CODINGS: Readonly<Record<string, Coding>> = {
   gzip: 'unzip',
@@ -46,8 +62,9 @@ const CODINGS: Readonly<Record<string, Coding>> = {
   'x-compress': 'unzip',
   deflate: 'deflate',
   br: 'br',
+  ...(ZSTD.createZstdDecompress ? { zstd: 'zstd' as const } : {}),
 };
-type Coding = 'unzip' | 'deflate' | 'br';
+type Coding = 'unzip' | 'deflate' | 'br' | 'zstd';
 /** Tolerant of a truncated body, as axios' http adapter is. */
 const ZLIB_TOLERANT: ZlibOptions = {
   flush: zlibConstants.Z_SYNC_FLUSH,
@@ -188,6 +205,7 @@ export async function axiosResponse(
 
 function decoderStreams(coding: Coding): [Transform] | [Transform, Transform] {
   if (coding === 'br') return [createBrotliDecompress(BROTLI_TOLERANT)];
+  if (coding === 'zstd') return [ZSTD.createZstdDecompress!(ZSTD_TOLERANT)];
   const unzipper = createUnzip(ZLIB_TOLERANT);
   return coding === 'deflate' ? [zlibHeaderFixer(), unzipper] : [unzipper];
 }
@@ -208,18 +226,25 @@ function zlibHeaderFixer(): Transform {
 
 async function decode(body: Buffer, coding: Coding, config: InternalAxiosRequestConfig): Promise<Buffer> {
   const limit = config.maxContentLength ?? -1;
-  const options: ZlibOptions = coding === 'br' ? { ...BROTLI_TOLERANT } : { ...ZLIB_TOLERANT };
+  const options: ZlibOptions =
+    coding === 'br'
+      ? { ...BROTLI_TOLERANT }
+      : coding === 'zstd'
+        ? { ...ZSTD_TOLERANT }
+        : { ...ZLIB_TOLERANT };
   if (limit > -1) options.maxOutputLength = Math.max(1, limit);
   try {
     const decoded =
-      coding === 'br'
-        ? await brotliOnce(body, options)
-        : await unzipOnce(
-            coding === 'deflate' && body.length > 0 && body[0] !== ZLIB_HEADER[0]
-              ? Buffer.concat([ZLIB_HEADER, body])
-              : body,
-            options,
-          );
+      coding === 'zstd'
+        ? await promisify(ZSTD.zstdDecompress!)(body, options)
+        : coding === 'br'
+          ? await brotliOnce(body, options)
+          : await unzipOnce(
+              coding === 'deflate' && body.length > 0 && body[0] !== ZLIB_HEADER[0]
+                ? Buffer.concat([ZLIB_HEADER, body])
+                : body,
+              options,
+            );
     if (limit > -1 && decoded.length > limit) throw overLimit(config, limit);
     return decoded;
   } catch (error) {
