@@ -34,6 +34,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { defineErrors, DomainException, envelopeFrameworkErrors, ErrorsModule } from '../src/index.js';
 import { DevNullLogger, memoryAfterGc, serveParent } from './shared.js';
 
@@ -116,4 +117,18 @@ if (variant === 'nest') app.useGlobalPipes(new ValidationPipe());
 await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as AddressInfo;
 
-serveParent(port, { memory: () => memoryAfterGc() });
+// the longest time the event loop was blocked since the last reset (the hostile-body section)
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+
+serveParent(port, {
+  memory: () => memoryAfterGc(),
+  resetStall: () => {
+    loop.reset();
+  },
+  stall: async () => {
+    // one more turn, so a stall that just ended is in the histogram
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return loop.max / 1e6;
+  },
+});

@@ -4,6 +4,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { runFaults } from './faults.js';
+import { runHostile } from './hostile.js';
 import { runInbound } from './inbound.js';
 import { runMemory } from './memory.js';
 import { runOutbound } from './outbound.js';
@@ -22,6 +23,7 @@ const RUNNERS: Record<Section, (args: BenchArgs) => Promise<void>> = {
   outbound: runOutbound,
   faults: runFaults,
   memory: runMemory,
+  hostile: runHostile,
 };
 
 async function main(args: BenchArgs): Promise<void> {

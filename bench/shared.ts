@@ -9,8 +9,8 @@ import { openSync, writeSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export type Section = 'inbound' | 'outbound' | 'faults' | 'memory';
-export const SECTIONS: readonly Section[] = ['inbound', 'outbound', 'faults', 'memory'];
+export type Section = 'inbound' | 'outbound' | 'faults' | 'memory' | 'hostile';
+export const SECTIONS: readonly Section[] = ['inbound', 'outbound', 'faults', 'memory', 'hostile'];
 
 export interface BenchArgs {
   readonly quick: boolean;

@@ -4,6 +4,9 @@
  * nor a wide body can overflow the stack or stall the event loop later.
  * Pure: no Nest, no class-validator.
  */
+import { DomainException } from './domain.exception.js';
+import { BuiltInErrors } from './error-catalog.js';
+import { ValidationFailedException } from './validation-failed.exception.js';
 
 /** Bounds on the parsed body of one request. */
 export interface BodyLimits {
@@ -19,7 +22,7 @@ export interface BodyLimits {
   readonly maxArrayLength: number;
   /**
    * Most values in the whole body (every object, array, string, number, ...).
-   * @default 10000
+   * @default 5000
    */
   readonly maxBodyNodes: number;
 }
@@ -27,7 +30,7 @@ export interface BodyLimits {
 export const DEFAULT_BODY_LIMITS: BodyLimits = Object.freeze({
   maxBodyDepth: 32,
   maxArrayLength: 1000,
-  maxBodyNodes: 10_000,
+  maxBodyNodes: 5000,
 });
 
 /** The first bound a body passes, and where. */
@@ -89,4 +92,38 @@ function pathOf(frame: Frame): (string | number)[] {
   const path: (string | number)[] = [];
   for (let at: Frame | undefined = frame; at?.key !== undefined; at = at.parent) path.push(at.key);
   return path.toReversed();
+}
+
+/**
+ * The answer to a body past a bound: `maxBodyDepth` and `maxArrayLength`
+ * are field errors of `VALIDATION_FAILED` at the offending value (constraints
+ * `maxDepth`, `arrayMaxSize`); `maxBodyNodes` is 413 `PAYLOAD_TOO_LARGE`.
+ */
+export function bodyLimitException(violation: BodyViolation, validationStatus: number): DomainException {
+  if (violation.limit === 'maxBodyNodes') {
+    return new DomainException(BuiltInErrors.PAYLOAD_TOO_LARGE, { details: { maxBodyNodes: violation.max } });
+  }
+  const depth = violation.limit === 'maxBodyDepth';
+  const issue = {
+    path: violation.path,
+    constraint: depth ? 'maxDepth' : 'arrayMaxSize',
+    args: [violation.max],
+    text: depth
+      ? `must not nest deeper than ${violation.max} levels`
+      : `must contain no more than ${violation.max} elements`,
+    custom: false,
+  };
+  return new ValidationFailedException([issue], 1, validationStatus);
+}
+
+/** A value the transformer or validator could not walk (a `RangeError`, e.g. the call stack ran out). */
+export function tooComplexException(cause: RangeError, validationStatus: number): ValidationFailedException {
+  const issue = {
+    path: [],
+    constraint: 'tooComplex',
+    args: [],
+    text: 'is too complex to validate',
+    custom: false,
+  };
+  return new ValidationFailedException([issue], 1, validationStatus, { cause });
 }

@@ -1,5 +1,6 @@
 import type { ValidationPipeOptions } from '@nestjs/common';
 import type { ValidatorOptions } from '@nestjs/common/interfaces/external/validator-options.interface.js';
+import type { BodyLimits } from './body-limits.js';
 
 /** Options of `EnvelopeValidationPipe`: every option of Nest's `ValidationPipe`, plus the field error cap. */
 export interface EnvelopeValidationPipeOptions extends ValidationPipeOptions {
@@ -8,6 +9,12 @@ export interface EnvelopeValidationPipeOptions extends ValidationPipeOptions {
    * @default 50
    */
   maxFieldErrors?: number;
+  /**
+   * Bounds on a validated value's shape, checked in one pass before any
+   * transformer or validator runs; `false` checks nothing.
+   * @default DEFAULT_BODY_LIMITS (depth 32, arrays of 1000, 5000 values)
+   */
+  bodyLimits?: BodyLimits | false;
 }
 
 /** The pipe's safe defaults, under any option the app sets. */

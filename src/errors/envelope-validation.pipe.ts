@@ -16,6 +16,13 @@ import {
 import { DEFAULT_ERRORS_OPTIONS } from './errors.options.js';
 import { collectFieldIssues, countFieldIssues } from './field-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
+import {
+  bodyLimitException,
+  checkBody,
+  DEFAULT_BODY_LIMITS,
+  tooComplexException,
+  type BodyLimits,
+} from './body-limits.js';
 
 export {
   DEFAULT_VALIDATION_OPTIONS,
@@ -43,6 +50,7 @@ interface Validated {
 @Injectable()
 export class EnvelopeValidationPipe extends ValidationPipe {
   private readonly maxFieldErrors: number;
+  private readonly bodyLimits: BodyLimits | false;
   /** With `transform` off, Nest's pipe with the app's own options gives back the value itself. */
   private readonly returnsValueAsGiven: boolean;
   private readonly declarations: ConstraintDeclarations;
@@ -55,10 +63,15 @@ export class EnvelopeValidationPipe extends ValidationPipe {
   private readonly validated = new WeakMap<ValidationError, Validated>();
 
   constructor(@Optional() options?: EnvelopeValidationPipeOptions) {
-    const { maxFieldErrors = DEFAULT_ERRORS_OPTIONS.maxFieldErrors, ...nestOptions } = options ?? {};
+    const {
+      maxFieldErrors = DEFAULT_ERRORS_OPTIONS.maxFieldErrors,
+      bodyLimits = DEFAULT_BODY_LIMITS,
+      ...nestOptions
+    } = options ?? {};
     checkEnvelopeValidationOptions(nestOptions);
     super({ ...DEFAULT_VALIDATION_OPTIONS, ...nestOptions });
     this.maxFieldErrors = maxFieldErrors;
+    this.bodyLimits = bodyLimits;
     this.returnsValueAsGiven = !this.isTransformEnabled && !setsValidatorOptions(nestOptions);
     this.declarations = new ConstraintDeclarations(nestOptions.validatorPackage, this.validatorOptions);
   }
@@ -70,7 +83,18 @@ export class EnvelopeValidationPipe extends ValidationPipe {
    * reject more.
    */
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const result: unknown = await super.transform(value, metadata);
+    if (this.bodyLimits && value !== null && typeof value === 'object' && this.toValidate(metadata)) {
+      const violation = checkBody(value, this.bodyLimits);
+      if (violation) throw bodyLimitException(violation, this.errorHttpStatusCode);
+    }
+    let result: unknown;
+    try {
+      result = await super.transform(value, metadata);
+    } catch (error) {
+      // a value class-transformer or a validator cannot walk (the call stack ran out): the client's to fix
+      if (error instanceof RangeError) throw tooComplexException(error, this.errorHttpStatusCode);
+      throw error;
+    }
     return this.returnsValueAsGiven ? value : result;
   }
 

@@ -25,6 +25,8 @@ import { installRequestContextHook } from './request-context.hook.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 import { SuccessEnvelopeInterceptor } from './success-envelope.interceptor.js';
 import { envelopeStreamErrors } from './stream-errors.js';
+import { installJsonShapeGuard } from './json-shape-guard.js';
+import { BuiltInErrors } from './error-catalog.js';
 
 /**
  * Options that change what the module installs. They sit next to the
@@ -89,7 +91,15 @@ function enhancers(extras: ErrorsModuleExtras): Provider[] {
       provide: APP_PIPE,
       inject: [RESOLVED_ERRORS_OPTIONS],
       useFactory: (options: ResolvedErrorsOptions) =>
-        new EnvelopeValidationPipe({ maxFieldErrors: options.maxFieldErrors, ...options.validation }),
+        new EnvelopeValidationPipe({
+          maxFieldErrors: options.maxFieldErrors,
+          bodyLimits: {
+            maxBodyDepth: options.maxBodyDepth,
+            maxArrayLength: options.maxArrayLength,
+            maxBodyNodes: options.maxBodyNodes,
+          },
+          ...options.validation,
+        }),
     });
   }
   if (extras.successEnvelope)
@@ -158,6 +168,12 @@ export class ErrorsModule extends ConfigurableModuleClass implements NestModule 
 
   /** The request id step: on the adapter itself where it can, else as a Nest middleware. */
   configure(consumer: MiddlewareConsumer): void {
+    const { maxBodyDepth, maxArrayLength, maxBodyNodes, validation } = this.options;
+    installJsonShapeGuard(
+      this.adapterHost.httpAdapter,
+      { maxBodyDepth, maxArrayLength, maxBodyNodes },
+      validation.errorHttpStatusCode ?? BuiltInErrors.VALIDATION_FAILED.status,
+    );
     if (!installRequestContextHook(this.adapterHost.httpAdapter, this.options)) {
       consumer.apply(RequestIdMiddleware).forRoutes('*path');
     }

@@ -24,7 +24,7 @@ describe('resolveErrorsOptions', () => {
       maxFieldErrorBytes: 8192,
       maxBodyDepth: 32,
       maxArrayLength: 1000,
-      maxBodyNodes: 10_000,
+      maxBodyNodes: 5000,
       maxDetailsBytes: 4096,
       logRateLimit: { lines: 10, intervalMs: 10_000 },
       problemTypeBaseUri: undefined,

@@ -120,7 +120,7 @@ export interface ErrorsModuleOptions {
   /**
    * Most values (objects, arrays, strings, numbers, ...) in a validated
    * body; more answers 413 `PAYLOAD_TOO_LARGE`, before validation.
-   * @default 10000
+   * @default 5000
    */
   maxBodyNodes?: number;
   /**
@@ -154,7 +154,10 @@ export interface ErrorsModuleOptions {
 
 /** Every option with its default applied, and the catalog built. */
 export interface ResolvedErrorsOptions extends Required<
-  Omit<ErrorsModuleOptions, 'errors' | 'problemTypeBaseUri' | 'messages' | 'client' | 'clients' | 'logRateLimit'>
+  Omit<
+    ErrorsModuleOptions,
+    'errors' | 'problemTypeBaseUri' | 'messages' | 'client' | 'clients' | 'logRateLimit'
+  >
 > {
   readonly problemTypeBaseUri: string | undefined;
   readonly logRateLimit: LogRateLimitOptions | false;
@@ -196,7 +199,15 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
  */
 export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
   checkOptions('ErrorsModule', options, ERRORS_OPTIONS_RULE);
-  const { errors = [], messages = {}, problemTypeBaseUri, client, clients = {}, logRateLimit, ...rest } = options;
+  const {
+    errors = [],
+    messages = {},
+    problemTypeBaseUri,
+    client,
+    clients = {},
+    logRateLimit,
+    ...rest
+  } = options;
   const resolved = {
     ...DEFAULT_ERRORS_OPTIONS,
     ...withoutUndefined(rest),

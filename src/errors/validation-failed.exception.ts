@@ -13,12 +13,14 @@ export class ValidationFailedException extends DomainException {
    * @param issues the failed constraints kept for the answer
    * @param issueCount how many failed in all (more than `issues` when capped)
    * @param status the HTTP status to answer with (the pipe's `errorHttpStatusCode`)
+   * @param options `cause`: what made validation fail, for the log
    */
   constructor(
     readonly issues: readonly FieldIssue[],
     readonly issueCount: number = issues.length,
     readonly status: number = BuiltInErrors.VALIDATION_FAILED.status,
+    options: { readonly cause?: unknown } = {},
   ) {
-    super(BuiltInErrors.VALIDATION_FAILED);
+    super(BuiltInErrors.VALIDATION_FAILED, options);
   }
 }

@@ -80,6 +80,9 @@ export const CONSTRAINT_MESSAGES: Readonly<Record<string, Table>> = Object.freez
   isNumberString: texts('必须是数字字符串', 'must be a numeric string'),
   isPhoneNumber: texts('必须是合法的电话号码', 'must be a valid phone number'),
   isMobilePhone: texts('必须是合法的手机号码', 'must be a valid mobile phone number'),
+  // the body bounds, checked before validation
+  maxDepth: texts('嵌套不能超过 {0} 层', 'must not nest deeper than {0} levels'),
+  tooComplex: texts('过于复杂，无法验证', 'is too complex to validate'),
   /** A constraint without a table entry. */
   default: texts('不合法', 'is invalid'),
 });

@@ -1,0 +1,195 @@
+/**
+ * Fastify parses a JSON body whole before anything of the app's runs, and
+ * parsing a megabyte of nested or wide arrays alone blocks the event loop
+ * for tens of milliseconds. This stream sits between the socket and the
+ * parser and counts nesting and array items as the bytes go by, so a body
+ * deeper or wider than the bounds is refused before it is parsed.
+ */
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { bodyLimitException, type BodyLimits } from './body-limits.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_ARRAY = 0x5b;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_ARRAY = 0x5d;
+const CLOSE_OBJECT = 0x7d;
+const COMMA = 0x2c;
+
+/** The bounds a JSON text can be held to before it is parsed. */
+export type JsonShapeLimits = BodyLimits;
+
+/**
+ * Passes JSON bytes through unchanged; errors with the answer of
+ * `maxBodyDepth`, `maxArrayLength` or `maxBodyNodes` once nesting, one
+ * array's items or the values seen pass the bound. Values are counted from
+ * commas and brackets, never more than there are, so whatever it refuses the
+ * check of the parsed body would refuse too.
+ */
+export class JsonShapeGuard extends Transform {
+  /** The bytes received, which Fastify reads to check its body limit and Content-Length. */
+  receivedEncodedLength = 0;
+  /** What went through so far: the path of a refused value is read from it. */
+  private readonly seen: Buffer[] = [];
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Containers opened and commas seen: fewer than the values of the body. */
+  private values = 1;
+  /** Per open level: 1 for an array, 0 for an object. */
+  private readonly arrays: Uint8Array;
+  /** Per open level: the commas seen in it (an array's items less one). */
+  private readonly commas: Uint32Array;
+
+  constructor(
+    private readonly limits: JsonShapeLimits,
+    private readonly validationStatus: number,
+  ) {
+    super();
+    this.arrays = new Uint8Array(limits.maxBodyDepth + 1);
+    this.commas = new Uint32Array(limits.maxBodyDepth + 1);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.receivedEncodedLength += chunk.length;
+    // UTF-8 continuation bytes are >= 0x80, so no byte of a multi-byte character looks like JSON syntax
+    for (let index = 0; index < chunk.length; index++) {
+      const byte = chunk[index]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (byte === BACKSLASH) this.escaped = true;
+        else if (byte === QUOTE) this.inString = false;
+      } else if (byte === QUOTE) {
+        this.inString = true;
+      } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+        if (++this.depth > this.limits.maxBodyDepth)
+          return this.refuse('maxBodyDepth', chunk, index, callback);
+        if (++this.values > this.limits.maxBodyNodes)
+          return this.refuse('maxBodyNodes', chunk, index, callback);
+        this.arrays[this.depth] = byte === OPEN_ARRAY ? 1 : 0;
+        this.commas[this.depth] = 0;
+      } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+        if (this.depth > 0) this.depth--;
+      } else if (byte === COMMA) {
+        if (++this.values > this.limits.maxBodyNodes)
+          return this.refuse('maxBodyNodes', chunk, index, callback);
+        if (this.arrays[this.depth] === 1 && ++this.commas[this.depth]! >= this.limits.maxArrayLength) {
+          return this.refuse('maxArrayLength', chunk, index, callback);
+        }
+      }
+    }
+    this.seen.push(chunk);
+    callback(null, chunk);
+  }
+
+  /** Fails with the answer of `limit`, at the value the byte at `index` of `chunk` belongs to. */
+  private refuse(
+    limit: keyof JsonShapeLimits,
+    chunk: Buffer,
+    index: number,
+    callback: TransformCallback,
+  ): void {
+    this.seen.push(chunk.subarray(0, index));
+    const path = limit === 'maxBodyNodes' ? [] : openPath(Buffer.concat(this.seen));
+    // a refused array is the container the item belongs to; a value too deep, the one opened at `index`
+    if (limit === 'maxArrayLength') path.pop();
+    callback(bodyLimitException({ limit, max: this.limits[limit], path }, this.validationStatus));
+  }
+}
+
+/**
+ * Where the end of a JSON prefix is: the key or index of the current
+ * position in every container still open, from the root. Run only on a
+ * refused body, so it may allocate.
+ */
+export function openPath(prefix: Buffer): (string | number)[] {
+  const path: (string | number)[] = [];
+  /** Per open container: true for an array. */
+  const arrays: boolean[] = [];
+  let expectingKey = false;
+  for (let index = 0; index < prefix.length; index++) {
+    const byte = prefix[index]!;
+    if (byte === QUOTE) {
+      const end = stringEnd(prefix, index);
+      if (expectingKey) {
+        path[path.length - 1] = keyText(prefix.subarray(index, end + 1));
+        expectingKey = false;
+      }
+      index = end;
+    } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+      arrays.push(byte === OPEN_ARRAY);
+      path.push(byte === OPEN_ARRAY ? 0 : '');
+      expectingKey = byte === OPEN_OBJECT;
+    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+      arrays.pop();
+      path.pop();
+    } else if (byte === COMMA && arrays.length > 0) {
+      if (arrays.at(-1)) path[path.length - 1] = (path.at(-1) as number) + 1;
+      else expectingKey = true;
+    }
+  }
+  return path;
+}
+
+/** The index of the quote that ends the string starting at `start` (or the last byte). */
+function stringEnd(text: Buffer, start: number): number {
+  for (let index = start + 1; index < text.length; index++) {
+    if (text[index] === BACKSLASH) index++;
+    else if (text[index] === QUOTE) return index;
+  }
+  return text.length - 1;
+}
+
+function keyText(quoted: Buffer): string {
+  try {
+    return JSON.parse(quoted.toString()) as string;
+  } catch {
+    return quoted.toString().slice(1, -1);
+  }
+}
+
+/** True for a JSON media type (`application/json`, `application/problem+json`, with parameters). */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const semicolon = contentType.indexOf(';');
+  const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+type FastifyLike = {
+  addHook(
+    name: 'preParsing',
+    hook: (
+      request: { headers: Record<string, string | string[] | undefined> },
+      reply: unknown,
+      payload: NodeJS.ReadableStream,
+      done: (error: Error | null, payload?: NodeJS.ReadableStream) => void,
+    ) => void,
+  ): unknown;
+};
+
+/**
+ * On Fastify, puts a {@link JsonShapeGuard} in front of the parser of every
+ * JSON body (a `preParsing` hook). Express' parser reads at most its 100 KB
+ * limit by default, and the validation pipe checks the parsed body there.
+ */
+export function installJsonShapeGuard(
+  adapter: { getType?(): string; getInstance(): unknown } | undefined,
+  limits: JsonShapeLimits,
+  validationStatus: number,
+): void {
+  if (adapter?.getType?.() !== 'fastify') return;
+  (adapter.getInstance() as FastifyLike).addHook('preParsing', (request, _reply, payload, done) => {
+    const type = request.headers['content-type'];
+    if (!isJsonContentType(typeof type === 'string' ? type : undefined)) {
+      done(null, payload);
+      return;
+    }
+    const guard = new JsonShapeGuard(limits, validationStatus);
+    // a client that goes away mid-body ends the guard too, with the same error
+    pipeline(payload, guard, ignore);
+    done(null, guard);
+  });
+}
+
+function ignore(): void {}
