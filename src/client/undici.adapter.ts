@@ -15,12 +15,12 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axios from 'axios';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './undici.answer.js';
-import { targetOf, targetOfUrl } from './undici.target.js';
+import { RedirectChain } from './undici.redirects.js';
+import { targetOf } from './undici.target.js';
 
 /** Connection pool settings of the undici transport. */
 export interface UndiciTransportOptions {
@@ -42,9 +42,6 @@ export const DEFAULT_UNDICI_TRANSPORT: Required<UndiciTransportOptions> = Object
   keepAliveTimeoutMs: 4000,
 });
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Headers that must not follow a redirect to another origin. */
-const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
 /** undici's own error codes, as the Node codes the rest of the client knows. */
 const NODE_CODES: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: 'ECONNRESET',
@@ -156,47 +153,33 @@ async function exchange(
   dispatcher: Dispatcher,
   signal: AttemptSignal,
 ): Promise<AxiosResponse> {
-  let target = targetOf(config);
-  let method = (config.method ?? 'get').toUpperCase();
   const headers = requestHeaders(config);
-  let body = requestBody(config, headers);
-  const maxRedirects = config.maxRedirects ?? 21;
-  for (let redirects = 0; ; redirects++) {
-    // a redirect to follow: its body is not read
-    const follows = (status: number, answerHeaders: IncomingHttpHeaders): boolean =>
-      REDIRECTS.has(status) &&
-      typeof answerHeaders['location'] === 'string' &&
-      redirects < maxRedirects &&
-      // 307 and 308 resend the body, which a stream cannot
-      !(body instanceof Readable && status >= 307);
+  const hop = new RedirectChain(
+    config,
+    targetOf(config),
+    (config.method ?? 'get').toUpperCase(),
+    headers,
+    requestBody(config, headers),
+  );
+  for (;;) {
     const options: HopOptions = {
-      origin: target.origin,
-      path: target.path,
-      method: method as Dispatcher.HttpMethod,
+      origin: hop.target.origin,
+      path: hop.target.path,
+      method: hop.method as Dispatcher.HttpMethod,
       headers,
-      body,
+      body: hop.body,
       headersTimeout: 0,
       bodyTimeout: 0,
     };
     const answer =
       config.responseType === 'stream'
         ? await streamedAnswer(dispatcher, options, signal)
-        : await bufferedAnswer(dispatcher, options, signal, config, follows);
-    const status = answer.status;
-    if (!follows(status, answer.headers)) {
-      return settle(await axiosResponse(answer, config, method, target), config);
+        : await bufferedAnswer(dispatcher, options, signal, config, hop.follows);
+    if (!hop.follows(answer.status, answer.headers)) {
+      return settle(await axiosResponse(answer, config, hop.method, hop.target), config);
     }
     discard(answer);
-    const location = answer.headers['location'] as string;
-    const next = targetOfUrl(new URL(location, target.origin + target.path));
-    if (next.origin !== target.origin) for (const name of CREDENTIALS) delete headers[name];
-    if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
-      method = method === 'HEAD' ? 'HEAD' : 'GET';
-      body = undefined;
-      delete headers['content-type'];
-      delete headers['content-length'];
-    }
-    target = next;
+    hop.follow(answer.status, answer.headers);
   }
 }
 
