@@ -120,15 +120,7 @@ async function standalone(): Promise<Setup> {
     logger: logs,
   });
   await app.listen();
-  const client = clientFor(app.unwrap<Server>());
-  return {
-    client,
-    logs,
-    close: async () => {
-      await client.close();
-      await app.close();
-    },
-  };
+  return connected(app, app.unwrap<Server>(), logs);
 }
 
 async function hybrid(): Promise<Setup> {
@@ -140,7 +132,12 @@ async function hybrid(): Promise<Setup> {
   const microservice = app.connectMicroservice(TCP, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.init();
-  const client = clientFor(microservice.unwrap<Server>());
+  return connected(app, microservice.unwrap<Server>(), logs);
+}
+
+/** A client of the microservice listening on `server`; closing it closes the app too. */
+function connected(app: { close(): Promise<void> }, server: Server, logs: LogCapture): Setup {
+  const client = clientFor(server);
   return {
     client,
     logs,

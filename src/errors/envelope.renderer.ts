@@ -9,13 +9,7 @@ import { renderFieldErrors, type FieldError } from './field-errors.js';
 import { formatMessage, pickLocale } from './i18n/locale.js';
 
 /** The default envelope. Optional members are `undefined` (left out of JSON). */
-export interface ErrorEnvelope {
-  code: number;
-  reason: string;
-  message: string;
-  details?: Readonly<Record<string, unknown>>;
-  errors?: FieldError[];
-  requestId: string;
+export interface ErrorEnvelope extends EnvelopeFacts {
   timestamp: string;
   path: string;
 }
