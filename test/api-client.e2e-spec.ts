@@ -45,8 +45,8 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
       transport,
       baseURL: upstream.url,
       retry: FAST,
-      attemptTimeoutMs: 500,
-      deadlineMs: 2000,
+      attemptTimeoutMs: 2000,
+      deadlineMs: 5000,
       onRetry: (event) => events.push(event),
       ...options,
     });
@@ -195,24 +195,25 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
   });
 
   it('keeps one deadline over all attempts and waits', async () => {
-    upstream.script('/slow', { status: 200, delayMs: 1000 });
+    upstream.script('/slow', { status: 200, delayMs: 30_000 });
     const started = performance.now();
-    const error = await failure(make({ attemptTimeoutMs: 5000, deadlineMs: 150 }).get('/slow'));
+    const error = await failure(make({ attemptTimeoutMs: 20_000, deadlineMs: 150 }).get('/slow'));
     const elapsed = performance.now() - started;
     expect(error).toMatchObject({ kind: 'deadline', attempts: 1, entry: { reason: 'UPSTREAM_TIMEOUT' } });
+    // the deadline ended it: not before it, and long before the attempt timeout or the upstream
     expect(elapsed).toBeGreaterThanOrEqual(140);
-    expect(elapsed).toBeLessThan(600);
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('cuts a retry to what is left of the deadline after the wait', async () => {
-    upstream.script('/then-slow', { status: 503 }, { status: 200, delayMs: 1000 });
+    upstream.script('/then-slow', { status: 503 }, { status: 200, delayMs: 30_000 });
     const started = performance.now();
-    const error = await failure(make({ attemptTimeoutMs: 5000, deadlineMs: 200 }).get('/then-slow'));
+    const error = await failure(make({ attemptTimeoutMs: 20_000, deadlineMs: 200 }).get('/then-slow'));
     const elapsed = performance.now() - started;
     expect(error).toMatchObject({ kind: 'deadline', attempts: 2, entry: { reason: 'UPSTREAM_TIMEOUT' } });
     expect((error as UpstreamException).reason).toBe('deadline of 200ms passed');
     expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(700);
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('starts no attempt once the deadline has passed, however the time went', async () => {
