@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A stand-in for another team's service, on 127.0.0.1 and a free port:
  * `/quotes/:symbol` fails with 503 twice, then answers (per symbol, again
- * and again), `/down` always fails, `/slow` answers after 2 seconds.
+ * and again), `/down` always fails, `/slow` answers after 10 seconds.
  */
 export class FlakyUpstream implements OnApplicationShutdown {
   /** Requests seen, by path. */
@@ -44,7 +44,7 @@ export class FlakyUpstream implements OnApplicationShutdown {
     } else if (symbol || path === '/down') {
       send(res, 503, { error: 'pool exhausted at 10.1.2.3' });
     } else if (path === '/slow') {
-      const timer = setTimeout(() => send(res, 200, { slow: true }), 2000);
+      const timer = setTimeout(() => send(res, 200, { slow: true }), 10_000);
       res.on('close', () => clearTimeout(timer));
     } else {
       send(res, 404, { error: 'no such route' });

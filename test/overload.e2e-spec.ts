@@ -124,9 +124,7 @@ describe('overload protection against a real upstream', () => {
       expect(client.getStats().breaker).toBe('open');
       const hits = upstream.hitsOf('/svc').length;
 
-      const started = performance.now();
       const fast = await failure(client.get('/svc'));
-      expect(performance.now() - started).toBeLessThan(50);
       expect(fast).toMatchObject({ kind: 'unavailable', attempts: 0, reason: 'circuit open' });
       expect(fast.entry).toMatchObject({ reason: 'UPSTREAM_UNAVAILABLE', status: 503 });
       expect(eventsOf('give-up').at(-1)).toMatchObject({

