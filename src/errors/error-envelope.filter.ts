@@ -20,10 +20,10 @@ import { renderError, cleanPath, envelopeFacts, type RenderedError } from './env
 import { negotiateLocale } from './i18n/locale.js';
 import { isSafeRequestId, rawRequest, requestContext } from './request-context.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
-import { messageFacts, rpcErrorPayload } from './contexts/rpc.context.js';
+import { messageFacts } from './contexts/rpc.context.js';
 import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';
 import { emitException, socketFacts } from './contexts/ws.context.js';
-import { asNestException, nestErrorShape } from './contexts/nest-exceptions.js';
+import { asNestException, nestErrorPayload, nestErrorShape } from './contexts/nest-exceptions.js';
 import { LogRateLimiter, type SuppressedLines } from './log-rate-limit.js';
 
 /** Headers that described a body that will not be sent. */
@@ -117,7 +117,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
   private catchHttp(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<ResponseLike>();
-    const site = this.httpSite(http.getRequest<unknown>(), 'method');
+    const site = this.httpSite(http.getRequest<unknown>());
     let answer = this.answer(exception, site, (rendered) => rendered.body);
     try {
       this.send(response, answer.rendered, answer.json, site.requestId);
@@ -139,7 +139,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
       const reply = nestErrorShape(own);
       return throwError(() => reply);
     }
-    const answer = this.answer(exception, site, (rendered) => rpcErrorPayload(envelopeFacts(rendered)));
+    const answer = this.answer(exception, site, (rendered) => nestErrorPayload(envelopeFacts(rendered)));
     this.log(answer, site);
     return throwError(() => answer.payload);
   }
@@ -162,33 +162,23 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     const own = asNestException(exception, 'WsException');
     if (own) {
       this.logOwn(own, site);
-      const error = own.getError();
       emitException(
         socket.client,
-        typeof error === 'object' && error !== null
-          ? error
-          : {
-              status: 'error',
-              message: error,
-              cause: { pattern: socket.pattern, data: host.switchToWs().getData() },
-            },
+        nestErrorShape(own, { pattern: socket.pattern, data: host.switchToWs().getData() }),
       );
       return;
     }
-    const answer = this.answer(exception, site, (rendered) => ({
-      status: 'error' as const,
-      ...envelopeFacts(rendered),
-    }));
+    const answer = this.answer(exception, site, (rendered) => nestErrorPayload(envelopeFacts(rendered)));
     emitException(socket.client, answer.payload);
     this.log(answer, site);
   }
 
-  /** The site of an HTTP request (or of a GraphQL operation that came in one). */
-  private httpSite(request: unknown, method: string): FailureSite {
+  /** The site of an HTTP request (or, under another `method`, of a GraphQL operation that came in one). */
+  private httpSite(request: unknown, method?: string): FailureSite {
     const raw = rawRequest(request) as IncomingMessage & { originalUrl?: string };
     const context = requestContext(raw, this.options.requestIdHeader, this.options.trustRequestId);
     return {
-      method: method === 'method' ? (raw.method ?? '-') : method,
+      method: method ?? raw.method ?? '-',
       path: cleanPath(raw.originalUrl ?? raw.url),
       locale: negotiateLocale(
         raw.headers?.['accept-language'],

@@ -4,6 +4,8 @@
  * define them are optional, and an app may load its own copy.
  */
 
+import type { EnvelopeFacts } from '../envelope.renderer.js';
+
 type OwnException = Error & { getError(): unknown };
 
 /** The exception when it is (or extends) Nest's `name` exception class. */
@@ -22,8 +24,19 @@ export function asNestException(
   return undefined;
 }
 
-/** What Nest answers for such an exception: its error when it is an object, else `{ status: 'error', message }`. */
-export function nestErrorShape(exception: OwnException): object {
+/**
+ * What Nest answers for such an exception: its error when it is an object,
+ * else `{ status: 'error', message }` (a gateway adds `cause: { pattern, data }`).
+ */
+export function nestErrorShape(exception: OwnException, cause?: { pattern: string; data: unknown }): object {
   const error = exception.getError();
-  return typeof error === 'object' && error !== null ? error : { status: 'error', message: error };
+  if (typeof error === 'object' && error !== null) return error;
+  return cause ? { status: 'error', message: error, cause } : { status: 'error', message: error };
+}
+
+/** Nest's error shape of RPC and gateway answers, `{ status: 'error', ... }`, with the envelope's facts. */
+export type NestErrorPayload = { readonly status: 'error' } & EnvelopeFacts;
+
+export function nestErrorPayload(facts: EnvelopeFacts): NestErrorPayload {
+  return { status: 'error', ...facts };
 }

@@ -4,7 +4,6 @@
  * Reads Nest's RPC context by shape, so `@nestjs/microservices` stays optional.
  */
 import type { ArgumentsHost } from '@nestjs/common';
-import type { EnvelopeFacts } from '../envelope.renderer.js';
 
 /** The facts of one message that the envelope is for. */
 export interface MessageFacts {
@@ -13,9 +12,6 @@ export interface MessageFacts {
   /** A header the message carried (`X-Request-Id`, `Accept-Language`), if the transport has headers. */
   header(name: string): string | undefined;
 }
-
-/** What an RPC client receives: Nest's `{ status: 'error', message }`, with the envelope's facts. */
-export type RpcErrorPayload = { readonly status: 'error' } & EnvelopeFacts;
 
 type HeaderSource = Record<string, unknown> | { get(name: string): unknown } | undefined;
 type RpcContextLike = {
@@ -37,11 +33,6 @@ export function messageFacts(host: ArgumentsHost): MessageFacts {
     pattern: patternOf(context),
     header: (name) => headerValue(headers, name),
   };
-}
-
-/** The reply of a failed message handler, in Nest's RPC error shape. */
-export function rpcErrorPayload(facts: EnvelopeFacts): RpcErrorPayload {
-  return { status: 'error', ...facts };
 }
 
 function patternOf(context: RpcContextLike | undefined): string {
