@@ -14,13 +14,11 @@ import {
   getAdapter,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import axios from 'axios';
 import type { Agent as HttpsAgent } from 'node:https';
-import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './undici.answer.js';
 import { RedirectChain } from './undici.redirects.js';
-import { targetOf } from './undici.target.js';
+import { needsNodeAdapter, type Outgoing, outgoing } from './undici.request.js';
 
 /** Connection pool settings of the undici transport. */
 export interface UndiciTransportOptions {
@@ -49,9 +47,6 @@ const NODE_CODES: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
 };
 const TIMEOUT = Symbol('timeout');
-// axios' typings lack the named VERSION export that its runtime has
-// oxlint-disable-next-line import/no-named-as-default-member
-const USER_AGENT = `axios/${axios.VERSION}`;
 
 /** Makes the adapter; its connection pools live as long as it does (see `close`). */
 export function createUndiciAdapter(
@@ -82,7 +77,7 @@ export function createUndiciAdapter(
   };
   const node = getAdapter('http');
   const adapter = ((config: InternalAxiosRequestConfig) =>
-    needsNodeAdapter(config) ? node(config) : send(config, dispatcherFor(config))) as AxiosAdapter & {
+    needsNodeAdapter(config) ? node(config) : send(config, dispatcherFor(config), node)) as AxiosAdapter & {
     close(): Promise<void>;
   };
   adapter.close = async () => {
@@ -91,27 +86,21 @@ export function createUndiciAdapter(
   return adapter;
 }
 
-/** Options only axios' own http adapter implements: such calls go through it. */
-function needsNodeAdapter(config: InternalAxiosRequestConfig): boolean {
-  return Boolean(
-    config.proxy ||
-    config.socketPath ||
-    config.beforeRedirect ||
-    config.onUploadProgress ||
-    config.onDownloadProgress ||
-    config.maxRate ||
-    config.httpAgent,
-  );
-}
-
-async function send(config: InternalAxiosRequestConfig, dispatcher: Dispatcher): Promise<AxiosResponse> {
+/** One attempt; what only axios' http adapter sends as axios does goes to it (`node`). */
+async function send(
+  config: InternalAxiosRequestConfig,
+  dispatcher: Dispatcher,
+  node: AxiosAdapter,
+): Promise<AxiosResponse> {
+  const request = outgoing(config);
+  if (!request) return node(config);
   const signal = new AttemptSignal();
   const cancel = (reason?: unknown): void =>
     signal.abort(reason ?? new CanceledError(undefined, undefined, config));
   const unsubscribe = subscribeCancellation(config, cancel);
-  const timer = config.timeout ? setTimeout(() => cancel(TIMEOUT), config.timeout) : undefined;
+  const timer = request.timeout ? setTimeout(() => cancel(TIMEOUT), request.timeout) : undefined;
   try {
-    return await exchange(config, dispatcher, signal);
+    return await exchange(config, dispatcher, signal, request);
   } catch (error) {
     throw toAxiosError(error, config, signal);
   } finally {
@@ -152,14 +141,15 @@ async function exchange(
   config: InternalAxiosRequestConfig,
   dispatcher: Dispatcher,
   signal: AttemptSignal,
+  request: Outgoing,
 ): Promise<AxiosResponse> {
-  const headers = requestHeaders(config);
+  const { headers } = request;
   const hop = new RedirectChain(
     config,
-    targetOf(config),
+    request.target,
     (config.method ?? 'get').toUpperCase(),
     headers,
-    requestBody(config, headers),
+    request.body,
   );
   for (;;) {
     const options: HopOptions = {
@@ -181,60 +171,6 @@ async function exchange(
     discard(answer);
     hop.follow(answer.status, answer.headers);
   }
-}
-
-function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
-  const headers: Record<string, string> = {};
-  // axios has made them an AxiosHeaders: its own keys are the names (false: removed)
-  const given = config.headers as unknown as Record<string, unknown>;
-  for (const name of Object.keys(given)) {
-    const value = given[name];
-    if (value !== undefined && value !== null && value !== false)
-      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  headers['user-agent'] ??= USER_AGENT;
-  if (config.decompress !== false) headers['accept-encoding'] ??= 'gzip, deflate, br';
-  if (config.auth && !headers['authorization']) {
-    const { username = '', password = '' } = config.auth;
-    headers['authorization'] = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  }
-  return headers;
-}
-
-function requestBody(
-  config: InternalAxiosRequestConfig,
-  headers: Record<string, string>,
-): string | Buffer | Readable | undefined {
-  const data: unknown = config.data;
-  if (data === undefined || data === null) return undefined;
-  let body: string | Buffer | Readable;
-  if (typeof FormData !== 'undefined' && data instanceof FormData) {
-    // Node's global FormData is not undici 7's: encoded by the global Response, boundary included
-    const encoded = new Response(data);
-    headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
-    return Readable.fromWeb(encoded.body as Parameters<typeof Readable.fromWeb>[0]);
-  }
-  if (typeof data === 'string' || Buffer.isBuffer(data)) body = data;
-  else if (data instanceof ArrayBuffer) body = Buffer.from(data);
-  else if (ArrayBuffer.isView(data)) body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  else if (data instanceof Readable) body = data;
-  else if (typeof (data as { pipe?: unknown }).pipe === 'function') {
-    body = Readable.from(data as AsyncIterable<unknown>);
-    const formHeaders = (data as { getHeaders?: () => Record<string, string> }).getHeaders?.();
-    if (formHeaders)
-      for (const [name, value] of Object.entries(formHeaders)) headers[name.toLowerCase()] = value;
-  } else body = String(data);
-  const length =
-    typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : undefined;
-  if (
-    length !== undefined &&
-    config.maxBodyLength !== undefined &&
-    config.maxBodyLength > -1 &&
-    length > config.maxBodyLength
-  ) {
-    throw new AxiosError('Request body larger than maxBodyLength limit', AxiosError.ERR_BAD_REQUEST, config);
-  }
-  return body;
 }
 
 function settle(response: AxiosResponse, config: InternalAxiosRequestConfig): AxiosResponse {

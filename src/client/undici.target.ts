@@ -3,7 +3,7 @@
  * joins them, parsed as the WHATWG URL parser does. A relative URL under a
  * base URL seen before is joined without parsing the whole again.
  */
-import { Axios, type InternalAxiosRequestConfig } from 'axios';
+import { Axios, AxiosError, type InternalAxiosRequestConfig } from 'axios';
 
 /** Where an attempt goes: what undici takes, and what axios reports as `response.request`. */
 export interface Target {
@@ -11,6 +11,8 @@ export interface Target {
   readonly path: string;
   readonly host: string;
   readonly protocol: string;
+  /** `user:password` from the URL's credentials, decoded; `undefined` when it has none. */
+  readonly auth?: string | undefined;
 }
 
 const urlBuilder = new Axios({});
@@ -18,7 +20,7 @@ const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 /** Base URLs seen, parsed once: a relative URL is then joined without parsing the whole again. */
 const BASES = new Map<string, BaseUrl | null>();
 const MAX_BASES = 64;
-interface BaseUrl extends Omit<Target, 'path'> {
+interface BaseUrl extends Omit<Target, 'path' | 'auth'> {
   /** The base's path without its trailing slash. */
   readonly prefix: string;
 }
@@ -48,6 +50,7 @@ export function targetOf(config: InternalAxiosRequestConfig): Target {
         host,
         protocol,
         path: `${prefix}/${url.charCodeAt(0) === 47 ? url.replace(/^\/+/, '') : url}`,
+        auth: undefined,
       };
     }
   }
@@ -68,14 +71,41 @@ function baseUrl(base: string): BaseUrl | null {
 }
 
 export function targetOfUrl(url: URL): Target {
-  return { origin: url.origin, host: url.host, protocol: url.protocol, path: url.pathname + url.search };
+  return {
+    origin: url.origin,
+    host: url.host,
+    protocol: url.protocol,
+    path: url.pathname + url.search,
+    auth: url.username || url.password ? `${decoded(url.username)}:${decoded(url.password)}` : undefined,
+  };
+}
+
+/** A credential as axios' http adapter decodes it: left as it is when it is not valid percent-encoding. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** `baseURL` + `url` as axios combines them; axios itself only when there are params to serialize. */
 function fullUrl(config: InternalAxiosRequestConfig): string {
-  if (config.params) return urlBuilder.getUri(config);
+  if (config.params) return withParams(config);
   const url = config.url ?? '';
   const base = config.baseURL;
   if (!base || (ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) return url;
   return url ? `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : base;
+}
+
+/** The URL with its params serialized; params that do not serialize fail as in axios' http adapter. */
+function withParams(config: InternalAxiosRequestConfig): string {
+  try {
+    return urlBuilder.getUri(config);
+  } catch (error) {
+    throw AxiosError.from(error, AxiosError.ERR_BAD_REQUEST, config, null, undefined, {
+      url: config.url,
+      exists: true,
+    });
+  }
 }
