@@ -16,7 +16,7 @@ import {
   type ResolvedApiClientOptions,
   resolveApiClientOptions,
 } from './api-client.options.js';
-import { CallHooks } from './call-hooks.js';
+import { CallHooks, uriOf } from './call-hooks.js';
 import { CALL, CallState, finalFailure } from './call-state.js';
 import { makeMethodHeadersLazy } from './method-headers.js';
 import { type ClientStats, OverloadGuard } from './overload-guard.js';
@@ -150,7 +150,7 @@ export class ApiClient {
     const headers = AxiosHeaders.from(config?.headers as AxiosHeaders);
     const axiosConfig = config && axiosPart(config);
     const call = this.hooks.begin(method, headers, config, data, () =>
-      this.axiosRef.getUri({ ...axiosConfig, url, method }),
+      uriOf(this.axiosRef, { ...axiosConfig, url, method }),
     );
     try {
       // the instance HttpService wraps, called directly: HttpService's Observable adds a

@@ -4,6 +4,7 @@ import {
   type AxiosError,
   AxiosHeaders,
   type AxiosInstance,
+  type AxiosRequestConfig,
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axiosRetry from 'axios-retry';
@@ -120,7 +121,7 @@ export class CallHooks {
   private adopt(instance: AxiosInstance, config: InternalAxiosRequestConfig): CallState {
     this.guard.countCall();
     const call = this.begin((config.method ?? 'get').toUpperCase(), config.headers, config, config.data, () =>
-      instance.getUri(config),
+      uriOf(instance, config),
     );
     (config as ConfigWithCall)[CALL] = call;
     return call;
@@ -203,5 +204,17 @@ export class CallHooks {
       return randomUUID();
     }
     return undefined;
+  }
+}
+
+/**
+ * A call's URL as axios builds it, for logs, events and failures; without its
+ * params when they do not serialize (the call fails saying why).
+ */
+export function uriOf(instance: AxiosInstance, config: AxiosRequestConfig): string {
+  try {
+    return instance.getUri(config);
+  } catch {
+    return instance.getUri({ ...config, params: undefined });
   }
 }
