@@ -1,27 +1,23 @@
 /**
  * The answer side of the undici transport. A buffered response (every
  * response type but `stream`) is read by a dispatch handler into one Buffer,
- * with no stream per response, and decoded in one step; `stream` keeps
- * undici's `request` and its body stream.
+ * with no stream per response, and a coded one decoded in one zlib call — or
+ * as it arrives, once it is too large for one (see undici.decode.ts);
+ * `maxContentLength` counts the bytes the caller would get, and stops the
+ * read as soon as they pass it. `stream` keeps undici's `request` and its
+ * body stream, decoded and limited by streams on it.
  */
-import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { IncomingHttpHeaders } from 'node:http';
-import { promisify } from 'node:util';
 import { pipeline, type Readable, Transform } from 'node:stream';
-import {
-  type BrotliOptions,
-  brotliDecompress,
-  constants as zlibConstants,
-  createBrotliDecompress,
-  createUnzip,
-  unzip,
-  type ZlibOptions,
-} from 'node:zlib';
-import * as zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { BodyDecoder, type Coding, codingOf, decoderStreams, overLimit } from './undici.decode.js';
+import { cutOffError } from './undici.errors.js';
 import type { Target } from './undici.target.js';
 
-/** One answer of the upstream, its body whole (`Buffer`) or to be read (`Readable`). */
+const EMPTY = Buffer.alloc(0);
+
+/** One answer of the upstream, its body whole and decoded (`Buffer`) or to be read (`Readable`). */
 export interface Answer {
   readonly status: number;
   readonly statusText: string;
@@ -39,63 +35,10 @@ export interface AbortSource {
   addEventListener(type: 'abort', listener: () => void): void;
 }
 
-/** zlib's zstd (Node >= 22.15), which axios' http adapter uses where it exists. */
-type ZstdDecompress = (
-  body: Buffer,
-  options: ZlibOptions,
-  callback: (error: Error | null, result: Buffer) => void,
-) => void;
-const ZSTD = zlib as unknown as {
-  zstdDecompress?: ZstdDecompress;
-  createZstdDecompress?: (options: ZlibOptions) => Transform;
-  constants: { ZSTD_e_flush?: number };
-};
-const ZSTD_TOLERANT = {
-  flush: ZSTD.constants.ZSTD_e_flush,
-  finishFlush: ZSTD.constants.ZSTD_e_flush,
-} as ZlibOptions;
-/** How each content coding is undone, as axios' http adapter does it (zlib's unzip takes gzip and zlib data). */
-const CODINGS: Readonly<Record<string, Coding>> = {
-  gzip: 'unzip',
-  'x-gzip': 'unzip',
-  compress: 'unzip',
-  'x-compress': 'unzip',
-  deflate: 'deflate',
-  br: 'br',
-  ...(ZSTD.createZstdDecompress ? { zstd: 'zstd' as const } : {}),
-};
-type Coding = 'unzip' | 'deflate' | 'br' | 'zstd';
-/** Tolerant of a truncated body, as axios' http adapter is. */
-const ZLIB_TOLERANT: ZlibOptions = {
-  flush: zlibConstants.Z_SYNC_FLUSH,
-  finishFlush: zlibConstants.Z_SYNC_FLUSH,
-};
-const BROTLI_TOLERANT: BrotliOptions = {
-  flush: zlibConstants.BROTLI_OPERATION_FLUSH,
-  finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH,
-};
-const unzipOnce = promisify(unzip);
-const brotliOnce = promisify(brotliDecompress);
-/** The zlib header axios puts before a raw deflate body. */
-const ZLIB_HEADER = Buffer.from([0x78, 0x9c]);
-const EMPTY = Buffer.alloc(0);
-
-/** The content coding to undo, or `undefined` when the body is to be left as it is. */
-function codingOf(headers: IncomingHttpHeaders, config: InternalAxiosRequestConfig): Coding | undefined {
-  const coding = headers['content-encoding'];
-  if (coding === undefined || config.decompress === false) return undefined;
-  return CODINGS[String(coding).toLowerCase()];
-}
-
-function overLimit(config: InternalAxiosRequestConfig, limit: number): AxiosError {
-  return new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);
-}
-
 /**
- * One hop, its body read whole unless `skipBody(status, headers)` (a redirect
- * about to be followed); `maxContentLength`
- * stops the read as soon as the raw body passes it (a compressed body is
- * measured once decoded).
+ * One hop, its body read whole (and decoded) unless `skipBody(status,
+ * headers)` (a redirect about to be followed). A body cut off after its
+ * headers fails as on axios' http adapter ("stream has been aborted").
  */
 export function bufferedAnswer(
   dispatcher: Dispatcher,
@@ -113,11 +56,17 @@ export function bufferedAnswer(
     let headers: IncomingHttpHeaders = {};
     let chunks: Buffer[] | undefined;
     let size = 0;
-    let measured = limit > -1;
+    let decoder: BodyDecoder | undefined;
     const fail = (error: unknown): void => {
+      decoder?.destroy();
       if (settled) return;
       settled = true;
       reject(error);
+    };
+    const done = (body: Buffer): void => {
+      if (settled) return;
+      settled = true;
+      resolve({ status, statusText, headers, body });
     };
     signal.addEventListener('abort', () => {
       controller?.abort(signal.reason as Error);
@@ -128,17 +77,34 @@ export function bufferedAnswer(
         controller = started;
         if (signal.aborted) started.abort(signal.reason as Error);
       },
-      onResponseStart(_controller, statusCode, responseHeaders, statusMessage) {
+      onResponseStart(current, statusCode, responseHeaders, statusMessage) {
         status = statusCode;
         statusText = statusMessage ?? '';
         headers = responseHeaders;
-        if (!skipBody(statusCode, responseHeaders)) chunks = [];
-        if (codingOf(responseHeaders, config)) measured = false;
+        if (skipBody(statusCode, responseHeaders)) return;
+        chunks = [];
+        // as axios' http adapter: no body to decode on HEAD or 204
+        const coding =
+          options.method === 'HEAD' || statusCode === 204 ? undefined : codingOf(headers, config);
+        if (!coding) return;
+        // decoded as it arrives, so that the limit counts decoded bytes as they are made
+        decoder = new BodyDecoder(coding, config);
+        decoder.result.then(done, (error: unknown) => {
+          current.abort(error as Error);
+          fail(error);
+        });
       },
       onResponseData(current, chunk) {
-        if (!chunks) return;
+        if (!chunks || settled) return;
+        if (decoder) {
+          if (!decoder.write(chunk)) {
+            current.pause();
+            decoder.onDrain(() => current.resume());
+          }
+          return;
+        }
         size += chunk.length;
-        if (measured && size > limit) {
+        if (limit > -1 && size > limit) {
           const error = overLimit(config, limit);
           current.abort(error);
           fail(error);
@@ -148,15 +114,35 @@ export function bufferedAnswer(
       },
       onResponseEnd() {
         if (settled) return;
-        settled = true;
-        const body = !chunks?.length ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-        resolve({ status, statusText, headers, body });
+        if (decoder) decoder.end();
+        else done(!chunks?.length ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
       },
       onResponseError(_controller, error) {
-        fail(error);
+        fail(
+          (chunks && cutOffError(error, responseOf(options, config, status, statusText, headers))) || error,
+        );
       },
     });
   });
+}
+
+/** What axios' http adapter attaches to an error about an answer whose body failed. */
+function responseOf(
+  options: HopOptions,
+  config: InternalAxiosRequestConfig,
+  status: number,
+  statusText: string,
+  headers: IncomingHttpHeaders,
+): AxiosResponse {
+  const origin = String(options.origin);
+  const request = {
+    method: options.method,
+    path: options.path,
+    host: origin.slice(origin.indexOf('//') + 2),
+    protocol: origin.slice(0, origin.indexOf(':') + 1),
+  };
+  const axiosHeaders = new AxiosHeaders(headers as Record<string, string>);
+  return { data: undefined, status, statusText, headers: axiosHeaders, config, request };
 }
 
 /** One hop, its body left to be read (`responseType: 'stream'`). */
@@ -179,13 +165,13 @@ export function discard(answer: Answer): void {
   if (!Buffer.isBuffer(answer.body)) answer.body.resume();
 }
 
-/** The answer as axios' response: headers, body decoded and typed as the config asks. */
-export async function axiosResponse(
+/** The answer as axios' response: headers, body typed (a stream decoded and limited) as the config asks. */
+export function axiosResponse(
   answer: Answer,
   config: InternalAxiosRequestConfig,
   method: string,
   target: Target,
-): Promise<AxiosResponse> {
+): AxiosResponse {
   const { status, statusText } = answer;
   const headers = new AxiosHeaders(answer.headers as Record<string, string>);
   const request = { method, path: target.path, host: target.host, protocol: target.protocol };
@@ -193,64 +179,36 @@ export async function axiosResponse(
   const noContent = method === 'HEAD' || status === 204;
   const coding = noContent ? undefined : codingOf(answer.headers, config);
   if (coding || (noContent && config.decompress !== false)) headers.delete('content-encoding');
-  let data: unknown;
-  if (!Buffer.isBuffer(answer.body)) {
-    data = coding ? pipeline([answer.body, ...decoderStreams(coding)], () => undefined) : answer.body;
-  } else {
-    const buffer = coding ? await decode(answer.body, coding, config) : answer.body;
-    data = config.responseType === 'arraybuffer' ? buffer : text(buffer, config);
-  }
+  const body = answer.body;
+  const data = Buffer.isBuffer(body)
+    ? config.responseType === 'arraybuffer'
+      ? body
+      : text(body, config)
+    : bodyStream(body, coding, config);
   return { data, status, statusText, headers, config, request };
 }
 
-function decoderStreams(coding: Coding): [Transform] | [Transform, Transform] {
-  if (coding === 'br') return [createBrotliDecompress(BROTLI_TOLERANT)];
-  if (coding === 'zstd') return [ZSTD.createZstdDecompress!(ZSTD_TOLERANT)];
-  const unzipper = createUnzip(ZLIB_TOLERANT);
-  return coding === 'deflate' ? [zlibHeaderFixer(), unzipper] : [unzipper];
+/** A body stream decoded and held to `maxContentLength` (axios' http adapter limits streams too). */
+function bodyStream(
+  body: Readable,
+  coding: Coding | undefined,
+  config: InternalAxiosRequestConfig,
+): Readable {
+  const limit = config.maxContentLength ?? -1;
+  const streams: (Readable | Transform)[] = [body, ...(coding ? decoderStreams(coding) : [])];
+  if (limit > -1) streams.push(limiter(limit, config));
+  return streams.length === 1 ? body : (pipeline(streams, () => undefined) as unknown as Readable);
 }
 
-/** Puts the zlib header before a raw deflate stream, as axios' http adapter does. */
-function zlibHeaderFixer(): Transform {
-  let first = true;
+function limiter(limit: number, config: InternalAxiosRequestConfig): Transform {
+  let size = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      if (first && chunk.length > 0) {
-        first = false;
-        if (chunk[0] !== ZLIB_HEADER[0]) this.push(ZLIB_HEADER);
-      }
-      callback(null, chunk);
+      size += chunk.length;
+      if (size > limit) callback(overLimit(config, limit));
+      else callback(null, chunk);
     },
   });
-}
-
-async function decode(body: Buffer, coding: Coding, config: InternalAxiosRequestConfig): Promise<Buffer> {
-  const limit = config.maxContentLength ?? -1;
-  const options: ZlibOptions =
-    coding === 'br'
-      ? { ...BROTLI_TOLERANT }
-      : coding === 'zstd'
-        ? { ...ZSTD_TOLERANT }
-        : { ...ZLIB_TOLERANT };
-  if (limit > -1) options.maxOutputLength = Math.max(1, limit);
-  try {
-    const decoded =
-      coding === 'zstd'
-        ? await promisify(ZSTD.zstdDecompress!)(body, options)
-        : coding === 'br'
-          ? await brotliOnce(body, options)
-          : await unzipOnce(
-              coding === 'deflate' && body.length > 0 && body[0] !== ZLIB_HEADER[0]
-                ? Buffer.concat([ZLIB_HEADER, body])
-                : body,
-              options,
-            );
-    if (limit > -1 && decoded.length > limit) throw overLimit(config, limit);
-    return decoded;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw overLimit(config, limit);
-    throw error;
-  }
 }
 
 /** The body as text in `responseEncoding`; UTF-8 without its byte order mark, as axios' http adapter gives it. */
