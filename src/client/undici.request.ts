@@ -34,9 +34,9 @@ const HAND_OFF = Symbol('hand off');
 
 /**
  * Calls that axios' http adapter sends: options only it implements, and
- * bodies the undici transport does not send as it does (a `form-data`
- * instance, another FormData or Blob implementation, a legacy stream, a
- * typed array or a value axios refuses).
+ * bodies the undici transport does not send as it does (FormData of any
+ * kind, which that adapter sends with its length; another Blob
+ * implementation, a legacy stream, a typed array or a value axios refuses).
  */
 export function needsNodeAdapter(config: InternalAxiosRequestConfig): boolean {
   return (
@@ -61,7 +61,6 @@ function sentByUndici(data: unknown): boolean {
     Buffer.isBuffer(data) ||
     data instanceof ArrayBuffer ||
     data instanceof Readable ||
-    data instanceof FormData ||
     data instanceof Blob
   ) {
     return true;
@@ -130,7 +129,7 @@ function requestBody(
   if (data === undefined || data === null) body = undefined;
   else if (typeof data === 'string' || Buffer.isBuffer(data)) body = data;
   else if (data instanceof ArrayBuffer) body = Buffer.from(data);
-  else return declared === undefined ? streamBody(data, headers) : HAND_OFF;
+  else return declared === undefined ? streamBody(data) : HAND_OFF;
   const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (declared !== undefined && declared !== String(length)) return HAND_OFF;
   if (config.maxBodyLength !== undefined && config.maxBodyLength > -1 && length > config.maxBodyLength) {
@@ -139,13 +138,7 @@ function requestBody(
   return body;
 }
 
-function streamBody(data: object, headers: Record<string, string>): Readable {
-  if (data instanceof FormData) {
-    // Node's global FormData is not undici 7's: encoded by the global Response, boundary included
-    const encoded = new Response(data);
-    headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
-    return Readable.fromWeb(encoded.body as Parameters<typeof Readable.fromWeb>[0]);
-  }
+function streamBody(data: object): Readable {
   return data instanceof Readable ? data : Readable.from(data as AsyncIterable<unknown>);
 }
 

@@ -1,0 +1,129 @@
+import type { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, UpstreamException } from '../src/index.js';
+import { type Hit, Upstream } from './fixtures/upstream.js';
+
+/**
+ * Options, URLs and the mistakes a call can make in them work and fail on
+ * undici as on axios' http adapter: each case runs on both transports with
+ * one expectation. (Bodies and headers: transport-contract.e2e-spec.ts.)
+ */
+const TRANSPORTS = ['node', 'undici'] as const;
+
+describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transport) => {
+  let upstream: Upstream;
+  let client: ApiClient;
+  /** The one request the upstream saw. */
+  const hit = (): Hit => {
+    expect(upstream.hits).toHaveLength(1);
+    return upstream.hits[0]!;
+  };
+
+  beforeAll(async () => {
+    upstream = await Upstream.start();
+    client = new ApiClient({ transport, retry: false, budget: false, breaker: false });
+  });
+  afterEach(() => upstream.reset());
+  afterAll(async () => {
+    await client.close();
+    await upstream.close();
+  });
+
+  describe('options', () => {
+    it('refuses a timeout that is not a number with ERR_BAD_OPTION_VALUE, sending nothing', async () => {
+      const error = await client
+        .get(`${upstream.url}/timeout`, { timeout: 'soon' as unknown as number })
+        .catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(UpstreamException);
+      expect(error).toMatchObject({ code: 'ERR_BAD_OPTION_VALUE' });
+      expect(upstream.hits).toEqual([]);
+    });
+
+    it('reads a timeout given as a numeric string as milliseconds', async () => {
+      upstream.script('/hang', 'hang');
+      const error = await client
+        .get(`${upstream.url}/hang`, { timeout: '1000' as unknown as number })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'timeout' });
+      expect((error as UpstreamException).cause).toMatchObject({ message: 'timeout of 1000ms exceeded' });
+    });
+
+    it('resolves the host name through a custom lookup', async () => {
+      const asked: string[] = [];
+      const { port } = new URL(upstream.url);
+      await client.axiosRef.get(`http://upstream.invalid:${port}/lookup`, {
+        lookup: (
+          hostname: string,
+          _options: object,
+          callback: (error: null, address: string, family: 4) => void,
+        ) => {
+          asked.push(hostname);
+          callback(null, '127.0.0.1', 4);
+        },
+      });
+      expect(asked).toEqual(['upstream.invalid']);
+      expect(hit().url).toBe('/lookup');
+    });
+
+    it('resolves the host name in the given address family', async () => {
+      // the upstream listens on IPv4 only: as IPv6, localhost is unknown or refuses
+      const { port } = new URL(upstream.url);
+      const error = await client
+        .get(`http://localhost:${port}/family`, { family: 6 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'network' });
+      expect(upstream.hits).toEqual([]);
+    });
+
+    it('fails params that do not serialize as an UpstreamException with axios’ ERR_BAD_REQUEST', async () => {
+      const error = await client
+        .get(`${upstream.url}/params`, { params: { at: new Date(Number.NaN) } })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'network' });
+      expect((error as UpstreamException).cause).toMatchObject({ code: 'ERR_BAD_REQUEST', exists: true });
+      expect(upstream.hits).toEqual([]);
+    });
+  });
+
+  describe('URLs', () => {
+    it.each(['ftp://127.0.0.1/file', 'tel:+15550100'])(
+      'fails %s as an unsupported protocol, an UpstreamException',
+      async (url) => {
+        const error = await client.get(url).catch((e: unknown) => e);
+        expect(error).toMatchObject({ kind: 'network' });
+        expect((error as UpstreamException).cause).toMatchObject({
+          code: 'ERR_BAD_REQUEST',
+          message: `Unsupported protocol ${new URL(url).protocol}`,
+        });
+      },
+    );
+
+    it("fails a URL that does not parse with the URL parser's TypeError", async () => {
+      const error = await client.axiosRef.get('/no/base/url').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_URL' });
+    });
+
+    const DATA_URL = `data:text/plain;base64,${Buffer.from('hello').toString('base64')}`;
+
+    it.each(['arraybuffer', 'text', 'json'] as const)(
+      'answers a data: URL from the URL itself (responseType %s)',
+      async (responseType) => {
+        const { status, data } = await client.axiosRef.get(DATA_URL, { responseType });
+        expect([status, Buffer.from(data as string).toString()]).toEqual([200, 'hello']);
+      },
+    );
+
+    it('answers a data: URL as a stream', async () => {
+      const { data } = await client.axiosRef.get<Readable>(DATA_URL, { responseType: 'stream' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of data) chunks.push(Buffer.from(chunk as Buffer));
+      expect(Buffer.concat(chunks).toString()).toBe('hello');
+    });
+
+    it('answers a data: URL as a Blob of its type', async () => {
+      const { data } = await client.axiosRef.get<Blob>(DATA_URL, { responseType: 'blob' });
+      expect([data.type, await data.text()]).toEqual(['text/plain', 'hello']);
+    });
+  });
+});
