@@ -17,8 +17,10 @@ import {
 import type { Agent as HttpsAgent } from 'node:https';
 import { Agent, type Dispatcher } from 'undici';
 import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './undici.answer.js';
+import { nodeCodeOf } from './undici.errors.js';
 import { RedirectChain } from './undici.redirects.js';
 import { needsNodeAdapter, type Outgoing, outgoing } from './undici.request.js';
+import { cancelOnRequestStreamAbort, releaseWhenClosed } from './undici.streams.js';
 
 /** Connection pool settings of the undici transport. */
 export interface UndiciTransportOptions {
@@ -40,12 +42,6 @@ export const DEFAULT_UNDICI_TRANSPORT: Required<UndiciTransportOptions> = Object
   keepAliveTimeoutMs: 4000,
 });
 
-/** undici's own error codes, as the Node codes the rest of the client knows. */
-const NODE_CODES: Readonly<Record<string, string>> = {
-  UND_ERR_SOCKET: 'ECONNRESET',
-  UND_ERR_CLOSED: 'ECONNRESET',
-  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
-};
 const TIMEOUT = Symbol('timeout');
 
 /** Makes the adapter; its connection pools live as long as it does (see `close`). */
@@ -95,17 +91,21 @@ async function send(
   const request = outgoing(config);
   if (!request) return node(config);
   const signal = new AttemptSignal();
-  const cancel = (reason?: unknown): void =>
-    signal.abort(reason ?? new CanceledError(undefined, undefined, config));
+  const cancel = (reason?: unknown): void => signal.abort(reason ?? new CanceledError(undefined, config));
   const unsubscribe = subscribeCancellation(config, cancel);
+  cancelOnRequestStreamAbort(config, cancel);
   const timer = request.timeout ? setTimeout(() => cancel(TIMEOUT), request.timeout) : undefined;
+  // as on axios' http adapter, the timeout ends with the headers of a stream, and a cancellation does not
+  let streaming = false;
   try {
-    return await exchange(config, dispatcher, signal, request);
+    const response = await exchange(config, dispatcher, signal, request);
+    streaming = config.responseType === 'stream' && releaseWhenClosed(response.data, unsubscribe);
+    return response;
   } catch (error) {
     throw toAxiosError(error, config, signal);
   } finally {
     if (timer) clearTimeout(timer);
-    unsubscribe();
+    if (!streaming) unsubscribe();
   }
 }
 
@@ -225,11 +225,7 @@ function toAxiosError(error: unknown, config: InternalAxiosRequestConfig, signal
         config,
       );
     }
-    return signal.reason instanceof CanceledError
-      ? signal.reason
-      : new CanceledError(undefined, undefined, config);
+    return signal.reason instanceof CanceledError ? signal.reason : new CanceledError(undefined, config);
   }
-  const cause = error as { code?: string; cause?: { code?: string } };
-  const code = NODE_CODES[cause.code ?? ''] ?? cause.cause?.code ?? cause.code;
-  return AxiosError.from(error as Error, code, config);
+  return AxiosError.from(error as Error, nodeCodeOf(error), config);
 }
