@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
+import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import type { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, UpstreamException } from '../src/index.js';
@@ -9,6 +12,15 @@ import { type Hit, Upstream } from './fixtures/upstream.js';
  * one expectation. (Bodies and headers: transport-contract.e2e-spec.ts.)
  */
 const TRANSPORTS = ['node', 'undici'] as const;
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
 
 describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transport) => {
   let upstream: Upstream;
@@ -82,6 +94,53 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
       expect(error).toMatchObject({ kind: 'network' });
       expect((error as UpstreamException).cause).toMatchObject({ code: 'ERR_BAD_REQUEST', exists: true });
       expect(upstream.hits).toEqual([]);
+    });
+  });
+
+  describe('protocol versions, parsers and transports', () => {
+    it('speaks HTTP/2 with httpVersion: 2', async () => {
+      const sessions = new Set<Http2Session>();
+      const h2 = createHttp2Server((req, res) => res.end(req.httpVersion));
+      h2.on('session', (session) => sessions.add(session));
+      const url = await listen(h2 as unknown as Server);
+      const { data } = await client.axiosRef.get(url, { httpVersion: 2, responseType: 'text' });
+      expect(data).toBe('2.0');
+      for (const session of sessions) session.destroy();
+      await close(h2 as unknown as Server);
+    });
+
+    it('refuses an httpVersion that is neither 1 nor 2 with ERR_BAD_OPTION_VALUE', async () => {
+      const error = await client.axiosRef
+        .get(`${upstream.url}/version`, { httpVersion: 3 as 2 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_BAD_OPTION_VALUE' });
+      expect(upstream.hits).toEqual([]);
+    });
+
+    it('reads an answer only the lenient parser accepts with insecureHTTPParser', async () => {
+      const lax = createNetServer((socket) =>
+        socket.once('data', () =>
+          socket.end(
+            'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Odd: a\u0001b\r\nConnection: close\r\n\r\nok',
+          ),
+        ),
+      );
+      const url = await listen(lax);
+      const { data } = await client.axiosRef.get(url, { insecureHTTPParser: true, responseType: 'text' });
+      expect(data).toBe('ok');
+      await close(lax);
+    });
+
+    it('sends through a custom transport', async () => {
+      const through: string[] = [];
+      const transport = {
+        request: (options: { path: string }, answer: () => void) => {
+          through.push(options.path);
+          return httpRequest(options, answer);
+        },
+      };
+      await client.axiosRef.get(`${upstream.url}/custom`, { transport });
+      expect([through, hit().url]).toEqual([['/custom'], '/custom']);
     });
   });
 

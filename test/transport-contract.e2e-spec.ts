@@ -100,6 +100,16 @@ describe.each(TRANSPORTS)("axios' request bodies and headers on the %s transport
       });
     });
 
+    it('refuses a stream over maxBodyLength, with ERR_BAD_REQUEST', async () => {
+      const error = await client.axiosRef
+        .put(`${upstream.url}/stream`, Readable.from([Buffer.alloc(10)]), { maxBodyLength: 4 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'ERR_BAD_REQUEST',
+        message: 'Request body larger than maxBodyLength limit',
+      });
+    });
+
     it('refuses a body that is no string, buffer, stream, form or Blob, sending nothing', async () => {
       const error = await client.axiosRef
         .post(`${upstream.url}/number`, 42, { transformRequest: [(data: unknown) => data] })

@@ -49,8 +49,12 @@ export function needsNodeAdapter(config: InternalAxiosRequestConfig): boolean {
       config.maxRate ||
       config.httpAgent ||
       config.lookup ||
-      config.family,
-    ) || !sentByUndici(config.data)
+      config.family ||
+      config.transport ||
+      config.insecureHTTPParser,
+    ) ||
+    (config.httpVersion !== undefined && config.httpVersion !== 1) ||
+    !sentByUndici(config.data)
   );
 }
 
@@ -129,12 +133,11 @@ function requestBody(
   if (data === undefined || data === null) body = undefined;
   else if (typeof data === 'string' || Buffer.isBuffer(data)) body = data;
   else if (data instanceof ArrayBuffer) body = Buffer.from(data);
-  else return declared === undefined ? streamBody(data) : HAND_OFF;
+  // a stream: its length is known once sent, which axios' adapter checks as it sends
+  else return declared === undefined && !limited(config) ? streamBody(data) : HAND_OFF;
   const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (declared !== undefined && declared !== String(length)) return HAND_OFF;
-  if (config.maxBodyLength !== undefined && config.maxBodyLength > -1 && length > config.maxBodyLength) {
-    throw tooLarge(config);
-  }
+  if (limited(config) && length > config.maxBodyLength!) throw tooLarge(config);
   return body;
 }
 
@@ -148,15 +151,17 @@ function blobBody(
   config: InternalAxiosRequestConfig,
   headers: Record<string, string>,
 ): Readable | undefined {
-  if (config.maxBodyLength !== undefined && config.maxBodyLength > -1 && blob.size > config.maxBodyLength) {
-    throw tooLarge(config);
-  }
+  if (limited(config) && blob.size > config.maxBodyLength!) throw tooLarge(config);
   // axios sets both over the caller's, unless the caller refused one with `false`
   const refused = (name: string): boolean => AxiosHeaders.prototype.get.call(config.headers, name) === false;
   if (blob.size && !refused('content-type'))
     headers['content-type'] = blob.type || 'application/octet-stream';
   if (!refused('content-length')) headers['content-length'] = String(blob.size);
   return blob.size ? Readable.fromWeb(blob.stream() as Parameters<typeof Readable.fromWeb>[0]) : undefined;
+}
+
+function limited(config: InternalAxiosRequestConfig): boolean {
+  return config.maxBodyLength !== undefined && config.maxBodyLength > -1;
 }
 
 function tooLarge(config: InternalAxiosRequestConfig): AxiosError {
