@@ -81,7 +81,8 @@ function sentByUndici(data: unknown): boolean {
 /**
  * What one attempt sends, or `undefined` when axios' http adapter is to send
  * it (a `data:` or `file:` URL, a `Content-Length` of the caller's that is
- * not the body's own). A mistake in the call throws what that adapter throws.
+ * not the body's own, a stream under `maxBodyLength`). A mistake in the call
+ * throws what that adapter throws.
  */
 export function outgoing(config: InternalAxiosRequestConfig): Outgoing | undefined {
   const target = targetOf(config);
