@@ -1,7 +1,18 @@
-/** URLs as they may be logged: no credentials, secret-looking query values masked. */
+/** URLs as they may be logged: no credentials, secret-looking query values masked; and which headers are secrets. */
 
 const SECRET_KEY = /pass|secret|token|key|auth|sig|session|credential|code/i;
+/** Headers that carry credentials without saying so in their name. */
+const SECRET_HEADERS: ReadonlySet<string> = new Set(['cookie']);
 const MASK = '***';
+
+/**
+ * A header whose value is to be treated as a secret: `Authorization`,
+ * `Proxy-Authorization`, `Cookie`, and every name that looks like a secret
+ * query key (`X-Api-Key`, `X-Auth-Token`, `X-Session-Id`, ...).
+ */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_KEY.test(name) || SECRET_HEADERS.has(name.toLowerCase());
+}
 
 /** `https://user:pw@api.example.com/x?token=abc&page=2` -> `https://api.example.com/x?token=***&page=2` */
 export function redactUrl(url: string): string {

@@ -37,7 +37,7 @@ export interface AbortSource {
 
 /**
  * One hop, its body read whole (and decoded) unless `skipBody(status,
- * headers)` (a redirect about to be followed). A body cut off after its
+ * headers)` (a redirect about to be followed, whose body is not read). A body cut off after its
  * headers fails as on axios' http adapter ("stream has been aborted").
  */
 export function bufferedAnswer(
@@ -81,7 +81,12 @@ export function bufferedAnswer(
         status = statusCode;
         statusText = statusMessage ?? '';
         headers = responseHeaders;
-        if (skipBody(statusCode, responseHeaders)) return;
+        if (skipBody(statusCode, responseHeaders)) {
+          // as follow-redirects does: the redirect's body is not read, its connection closed
+          done(EMPTY);
+          current.abort(new Error('redirect followed'));
+          return;
+        }
         chunks = [];
         // as axios' http adapter: no body to decode on HEAD or 204
         const coding =
@@ -160,9 +165,9 @@ export async function streamedAnswer(
   };
 }
 
-/** The body of an answer that is not used (a redirect followed). */
+/** The body of an answer that is not used (a redirect followed): not read, its connection closed. */
 export function discard(answer: Answer): void {
-  if (!Buffer.isBuffer(answer.body)) answer.body.resume();
+  if (!Buffer.isBuffer(answer.body)) answer.body.on('error', () => undefined).destroy();
 }
 
 /** The answer as axios' response: headers, body typed (a stream decoded and limited) as the config asks. */
