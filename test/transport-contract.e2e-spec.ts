@@ -146,6 +146,11 @@ describe.each(TRANSPORTS)("axios' request bodies and headers on the %s transport
       expect(hit().headers['authorization']).toBe(basic('from-auth:'));
     });
 
+    it('sends a list of cookies as one Cookie header joined by "; "', async () => {
+      await client.axiosRef.get(`${upstream.url}/cookies`, { headers: { Cookie: ['a=1', 'b=2'] } });
+      expect(hit().headers['cookie']).toBe('a=1; b=2');
+    });
+
     it('sends no User-Agent when the caller sets it to null', async () => {
       await client.axiosRef.get(`${upstream.url}/agent`, { headers: { 'User-Agent': null } });
       expect(hit().headers).not.toHaveProperty('user-agent');

@@ -112,7 +112,10 @@ function requestHeaders(config: InternalAxiosRequestConfig, target: Target): Rec
       // a header the caller refused: not sent, and no default in its place
       if (lower === 'user-agent') agent = undefined;
       else if (lower === 'accept-encoding') encodings = undefined;
-    } else headers[lower] = Array.isArray(value) ? value.join(', ') : String(value);
+    } else if (Array.isArray(value)) {
+      // a list as one comma-separated line (RFC 9110 5.3); cookies joined by '; ' as Node's client does
+      headers[lower] = value.join(lower === 'cookie' ? '; ' : ', ');
+    } else headers[lower] = String(value);
   }
   if (agent) headers['user-agent'] ??= agent;
   if (encodings) headers['accept-encoding'] ??= encodings;
