@@ -133,13 +133,13 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
 
     it('sends through a custom transport', async () => {
       const through: string[] = [];
-      const transport = {
+      const custom = {
         request: (options: { path: string }, answer: () => void) => {
           through.push(options.path);
           return httpRequest(options, answer);
         },
       };
-      await client.axiosRef.get(`${upstream.url}/custom`, { transport });
+      await client.axiosRef.get(`${upstream.url}/custom`, { transport: custom });
       expect([through, hit().url]).toEqual([['/custom'], '/custom']);
     });
   });
