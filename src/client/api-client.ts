@@ -19,6 +19,7 @@ import {
 import { CallHooks, uriOf } from './call-hooks.js';
 import { CALL, CallState, finalFailure } from './call-state.js';
 import { makeMethodHeadersLazy } from './method-headers.js';
+import { nodeTransport } from './node-transport.js';
 import { type ClientStats, OverloadGuard } from './overload-guard.js';
 import { ResponseInterceptors } from './response-interceptors.js';
 import { createUndiciAdapter } from './undici.adapter.js';
@@ -72,7 +73,10 @@ export class ApiClient {
     const undici =
       this.settings.transport.type === 'undici' ? createUndiciAdapter(this.settings.transport) : undefined;
     this.closeTransport = () => undici?.close() ?? Promise.resolve();
-    instance.defaults.adapter = this.hooks.adapter(instance, undici ?? getAdapter(instance.defaults.adapter));
+    instance.defaults.adapter = this.hooks.adapter(
+      instance,
+      undici ?? nodeTransport(getAdapter(instance.defaults.adapter)),
+    );
     this.hooks.attachRetry(instance);
     this.axiosRef = instance;
     this.httpService = new HttpService(instance);

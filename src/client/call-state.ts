@@ -76,16 +76,33 @@ export function callOf(config: InternalAxiosRequestConfig | undefined): CallStat
   return (config as ConfigWithCall | undefined)?.[CALL];
 }
 
-/** The facts of a failed attempt that the retry policy weighs. */
+/** axios' message for a body cut off after its headers (the undici transport gives the same). */
+const CUT_OFF = 'stream has been aborted';
+
+/**
+ * The facts of a failed attempt that the retry policy weighs. An answer
+ * whose status `validateStatus` took and whose body then failed (cut off,
+ * undecodable, too large) is no status failure: its status is left out.
+ */
 export function attemptFailure(error: AxiosError): AttemptFailure {
-  const status = error.response?.status;
+  const status = statusRejected(error) ? error.response!.status : undefined;
   const code = error.code;
   return {
     status,
     code,
     timedOut: status === undefined && (code === 'ETIMEDOUT' || code === 'ECONNABORTED'),
     canceled: code === 'ERR_CANCELED',
+    cutOff: code === AxiosError.ERR_BAD_RESPONSE && error.message === CUT_OFF,
   };
+}
+
+function statusRejected(error: AxiosError): boolean {
+  const response = error.response;
+  if (!response) return false;
+  const validate = error.config?.validateStatus;
+  // null: axios takes every status; none known: the status is what failed
+  if (validate === null) return false;
+  return typeof validate !== 'function' || !validate(response.status);
 }
 
 /** How a call finally failed, and why no other attempt was made. */

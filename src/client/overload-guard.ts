@@ -10,6 +10,7 @@ import {
   isBulkheadRejectedError,
   SamplingBreaker,
 } from 'cockatiel';
+import { attemptFailure } from './call-state.js';
 import type { ClientEvent } from './client-events.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
@@ -94,7 +95,8 @@ const STATE_NAMES: Readonly<Record<CircuitState, BreakerState>> = {
  */
 export function isUpstreamFault(error: unknown): boolean {
   if (!isAxiosError(error) || error.code === 'ERR_CANCELED') return false;
-  const status = error.response?.status;
+  // a body that failed after a status validateStatus took is the upstream's fault too
+  const status = attemptFailure(error).status;
   return status === undefined || status >= 500 || status === 408 || status === 429;
 }
 

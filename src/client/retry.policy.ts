@@ -77,6 +77,8 @@ export interface AttemptFailure {
   readonly timedOut?: boolean;
   /** True when the call was cancelled (caller abort or deadline). */
   readonly canceled?: boolean;
+  /** True when the answer's body broke off after its headers (the upstream closed mid-body). */
+  readonly cutOff?: boolean;
 }
 
 /** What went wrong, as logged and reported: `status 503`, `ECONNRESET`, `timeout`. */
@@ -84,6 +86,7 @@ export function failureReason(failure: AttemptFailure): string {
   if (failure.status !== undefined) return `status ${failure.status}`;
   if (failure.canceled) return 'canceled';
   if (failure.timedOut) return 'timeout';
+  if (failure.cutOff) return 'body cut off';
   return failure.code ?? 'unknown error';
 }
 
@@ -91,7 +94,8 @@ export function failureReason(failure: AttemptFailure): string {
 export function isTransient(failure: AttemptFailure, policy: RetryPolicy): boolean {
   if (failure.canceled) return false;
   if (failure.status !== undefined) return policy.retryOnStatus.includes(failure.status);
-  if (failure.timedOut) return true;
+  // a body cut off is a reset in the middle of the answer
+  if (failure.timedOut || failure.cutOff) return true;
   if (failure.code === 'ENOTFOUND') return policy.retryOnDnsNotFound;
   return failure.code !== undefined && TRANSIENT_NETWORK_CODES.has(failure.code);
 }

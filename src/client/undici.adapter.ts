@@ -16,6 +16,7 @@ import {
 } from 'axios';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Agent, type Dispatcher } from 'undici';
+import { nodeTransport } from './node-transport.js';
 import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './undici.answer.js';
 import { nodeCodeOf } from './undici.errors.js';
 import { RedirectChain } from './undici.redirects.js';
@@ -71,7 +72,7 @@ export function createUndiciAdapter(
     }
     return agent;
   };
-  const node = getAdapter('http');
+  const node = nodeTransport(getAdapter('http'));
   const adapter = ((config: InternalAxiosRequestConfig) =>
     needsNodeAdapter(config) ? node(config) : send(config, dispatcherFor(config), node)) as AxiosAdapter & {
     close(): Promise<void>;
