@@ -5,6 +5,7 @@ import * as zlib from 'node:zlib';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, UpstreamException } from '../src/index.js';
+import { HostileUpstream, MISBEHAVIOURS, type MisbehaviourName } from './fixtures/hostile-upstream.js';
 
 /** zstd where this Node's zlib has it (>= 22.15), as axios decodes it there. */
 const zstdCompressSync = (zlib as unknown as { zstdCompressSync?: (body: Buffer) => Buffer })
@@ -155,5 +156,77 @@ describe('the undici transport answers as axiosʼ http adapter does', () => {
       [node, undici].map((client) => client.get('/garbage').catch((e: unknown) => e)),
     );
     for (const error of both) expect(error).toBeInstanceOf(UpstreamException);
+  });
+});
+
+/**
+ * How each hostile answer fails, on either transport: the code axios' http
+ * adapter gives, and whether the call is retried (2 attempts) or not.
+ */
+const HOSTILE: Readonly<Record<MisbehaviourName, { code: string; attempts: number }>> = {
+  'reset mid-body': { code: 'ECONNRESET', attempts: 2 },
+  'truncated chunked body': { code: 'ERR_BAD_RESPONSE', attempts: 2 },
+  'invalid status line': { code: 'HPE_INVALID_STATUS', attempts: 1 },
+  'header bomb': { code: 'HPE_HEADER_OVERFLOW', attempts: 1 },
+  'endless body': { code: 'ERR_BAD_RESPONSE', attempts: 1 },
+  'redirect to a file: URL': { code: 'ERR_FR_REDIRECTION_FAILURE', attempts: 1 },
+  'redirect to an unparsable Location': { code: 'ERR_FR_REDIRECTION_FAILURE', attempts: 1 },
+  'endless redirects': { code: 'ERR_FR_TOO_MANY_REDIRECTS', attempts: 1 },
+};
+
+describe('hostile answers fail alike on both transports', () => {
+  let upstream: HostileUpstream;
+  let clients: Record<'node' | 'undici', ApiClient>;
+
+  beforeAll(async () => {
+    upstream = await HostileUpstream.start();
+    const options = {
+      baseURL: upstream.url,
+      retry: { retries: 1, baseDelayMs: 0 },
+      breaker: false as const,
+      budget: false as const,
+    };
+    clients = {
+      node: new ApiClient({ ...options, transport: 'node' }),
+      undici: new ApiClient({ ...options, transport: 'undici' }),
+    };
+  });
+  afterAll(async () => {
+    await Promise.all([clients.node.close(), clients.undici.close()]);
+    await upstream.close();
+  });
+
+  /** The error code, the retry decision and the failure kind of one call, and what reached the upstream. */
+  async function outcome(transport: 'node' | 'undici', name: MisbehaviourName, config: object) {
+    upstream.act(MISBEHAVIOURS[name]);
+    const error = await clients[transport].get('/hostile', config).catch((e: unknown) => e);
+    const failure = error as UpstreamException;
+    return {
+      exception: failure instanceof UpstreamException,
+      kind: failure.kind,
+      code: (failure.cause as { code?: string } | undefined)?.code,
+      attempts: failure.attempts,
+      reason: failure.reason,
+      requests: upstream.requests,
+    };
+  }
+
+  it('for each one: the same error code, retry decision and UpstreamException kind', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(HOSTILE) as MisbehaviourName[])),
+        fc.record({
+          responseType: fc.constantFrom('json', 'text', 'arraybuffer'),
+          maxContentLength: fc.integer({ min: 1024, max: 1024 * 1024 }),
+          maxRedirects: fc.integer({ min: 1, max: 5 }),
+        }),
+        async (name, config) => {
+          const node = await outcome('node', name, config);
+          expect({ name, ...(await outcome('undici', name, config)) }).toEqual({ name, ...node });
+          expect(node).toMatchObject({ exception: true, kind: 'network', ...HOSTILE[name] });
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
