@@ -197,7 +197,7 @@ describe('hostile answers fail alike on both transports', () => {
   });
 
   /** The error code, the retry decision and the failure kind of one call, and what reached the upstream. */
-  async function outcome(transport: 'node' | 'undici', name: MisbehaviourName, config: object) {
+  async function failureOf(transport: 'node' | 'undici', name: MisbehaviourName, config: object) {
     upstream.act(MISBEHAVIOURS[name]);
     const error = await clients[transport].get('/hostile', config).catch((e: unknown) => e);
     const failure = error as UpstreamException;
@@ -221,8 +221,8 @@ describe('hostile answers fail alike on both transports', () => {
           maxRedirects: fc.integer({ min: 1, max: 5 }),
         }),
         async (name, config) => {
-          const node = await outcome('node', name, config);
-          expect({ name, ...(await outcome('undici', name, config)) }).toEqual({ name, ...node });
+          const node = await failureOf('node', name, config);
+          expect({ name, ...(await failureOf('undici', name, config)) }).toEqual({ name, ...node });
           expect(node).toMatchObject({ exception: true, kind: 'network', ...HOSTILE[name] });
         },
       ),
