@@ -40,9 +40,24 @@ export class DomainException extends Error {
   }
 }
 
-/** Type guard for {@link DomainException} (and its subclasses). */
+/**
+ * The brand of every {@link DomainException}, on its prototype: a
+ * `Symbol.for` key is the same in every copy of the package an app may load,
+ * where `instanceof` is not.
+ */
+const DOMAIN_BRAND = Symbol.for('nestjs-faultline.DomainException');
+Object.defineProperty(DomainException.prototype, DOMAIN_BRAND, { value: true });
+
+/**
+ * Type guard for {@link DomainException} (and its subclasses), also for one
+ * made by another copy of the package.
+ */
 export function isDomainException(value: unknown): value is DomainException {
-  return value instanceof DomainException;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [DOMAIN_BRAND]?: unknown })[DOMAIN_BRAND] === true
+  );
 }
 
 function describe(

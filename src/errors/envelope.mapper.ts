@@ -4,11 +4,11 @@
  */
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { DomainException } from './domain.exception.js';
+import { type DomainException, isDomainException } from './domain.exception.js';
 import { BuiltInErrors, type ErrorCatalog, type ErrorEntry } from './error-catalog.js';
 import type { MessageParams } from './i18n/locale.js';
 import type { FieldIssue } from './field-errors.js';
-import { ValidationFailedException } from './validation-failed.exception.js';
+import { isValidationFailedException } from './validation-failed.exception.js';
 
 /** What the renderer needs to know about one failure. */
 export interface MappedError {
@@ -52,7 +52,7 @@ export function mapException(exception: unknown, catalog: ErrorCatalog): MappedE
 }
 
 function mapThrown(exception: unknown, catalog: ErrorCatalog): MappedError {
-  if (exception instanceof DomainException) return mapDomain(exception, catalog);
+  if (isDomainException(exception)) return mapDomain(exception, catalog);
   if (exception instanceof HttpException) return mapHttp(exception, catalog);
   const status = transportStatus(exception);
   if (status !== undefined && status < 500) return plain(catalog.forStatus(status), status);
@@ -62,7 +62,7 @@ function mapThrown(exception: unknown, catalog: ErrorCatalog): MappedError {
 function mapDomain(exception: DomainException, catalog: ErrorCatalog): MappedError {
   const entry = exception.entry ?? catalog.get(exception.key);
   if (!entry) return INTERNAL_ERROR_MAPPING;
-  const validation = exception instanceof ValidationFailedException ? exception : undefined;
+  const validation = isValidationFailedException(exception) ? exception : undefined;
   return {
     entry,
     status: validation?.status ?? entry.status,

@@ -24,3 +24,15 @@ export class ValidationFailedException extends DomainException {
     super(BuiltInErrors.VALIDATION_FAILED, options);
   }
 }
+
+const VALIDATION_BRAND = Symbol.for('nestjs-faultline.ValidationFailedException');
+Object.defineProperty(ValidationFailedException.prototype, VALIDATION_BRAND, { value: true });
+
+/** Type guard for {@link ValidationFailedException}, also for one made by another copy of the package. */
+export function isValidationFailedException(value: unknown): value is ValidationFailedException {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [VALIDATION_BRAND]?: unknown })[VALIDATION_BRAND] === true
+  );
+}
