@@ -99,7 +99,8 @@ export function renderError(
       options.constraintMessages,
     );
     errors = rendered.errors;
-    const omitted = error.issueCount - rendered.errors.length;
+    // those the pipe did not collect, and those the caps left out here
+    const omitted = error.issueCount - error.issues.length + rendered.omitted;
     if (omitted > 0) details = { ...details, omittedErrors: omitted };
   }
   if (options.exposeInternalErrors && error.status >= 500 && context.exception !== undefined) {

@@ -29,22 +29,40 @@ type FastifyLike = {
  */
 export function installRequestContextHook(adapter: HttpServer | undefined, options: HookOptions): boolean {
   const type = adapter?.getType?.();
-  const { requestIdHeader, trustRequestId } = options;
   if (type === 'express') {
     (adapter!.getInstance() as ExpressLike).use((req, res, next) => {
-      const context = requestContext(req, requestIdHeader, trustRequestId);
-      res.setHeader(requestIdHeader, context.requestId);
-      runInRequestContext(context, next);
+      enterRequest(req, options, res, SET_HEADER, next);
     });
     return true;
   }
   if (type === 'fastify') {
     (adapter!.getInstance() as FastifyLike).addHook('onRequest', (request, reply, done) => {
-      const context = requestContext(request.raw, requestIdHeader, trustRequestId);
-      reply.header(requestIdHeader, context.requestId);
-      runInRequestContext(context, done);
+      enterRequest(request.raw, options, reply, REPLY_HEADER, done);
     });
     return true;
   }
   return false;
 }
+
+/**
+ * The request id step, wherever it runs: the request's context (its id and
+ * start), the id echoed in the response header, and `next` run inside the
+ * context so that outbound calls made for the request see it.
+ */
+export function enterRequest<R>(
+  request: IncomingMessage,
+  options: HookOptions,
+  response: R,
+  echo: (response: R, header: string, requestId: string) => unknown,
+  next: () => void,
+): void {
+  const context = requestContext(request, options.requestIdHeader, options.trustRequestId);
+  echo(response, options.requestIdHeader, context.requestId);
+  runInRequestContext(context, next);
+}
+
+/** How a Node response (Express, a Nest middleware) and a Fastify reply take a header. */
+export const SET_HEADER = (response: ServerResponse, name: string, value: string): unknown =>
+  response.setHeader(name, value);
+const REPLY_HEADER = (reply: { header(name: string, value: string): unknown }, name: string, value: string) =>
+  reply.header(name, value);

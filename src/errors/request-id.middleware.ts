@@ -2,7 +2,7 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
-import { requestContext, runInRequestContext } from './request-context.js';
+import { enterRequest, SET_HEADER } from './request-context.hook.js';
 
 /**
  * Gives every request its id (the inbound `X-Request-Id` when safe, else a
@@ -14,8 +14,6 @@ export class RequestIdMiddleware implements NestMiddleware {
   constructor(@Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedErrorsOptions) {}
 
   use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
-    const context = requestContext(request, this.options.requestIdHeader, this.options.trustRequestId);
-    response.setHeader(this.options.requestIdHeader, context.requestId);
-    runInRequestContext(context, next);
+    enterRequest(request, this.options, response, SET_HEADER, next);
   }
 }

@@ -83,6 +83,4 @@ export const CONSTRAINT_MESSAGES: Readonly<Record<string, Table>> = Object.freez
   // the body bounds, checked before validation
   maxDepth: texts('嵌套不能超过 {0} 层', 'must not nest deeper than {0} levels'),
   tooComplex: texts('过于复杂，无法验证', 'is too complex to validate'),
-  /** A constraint without a table entry. */
-  default: texts('不合法', 'is invalid'),
 });
