@@ -3,9 +3,9 @@
  * (through follow-redirects): any 3xx with a `Location`, at most
  * `maxRedirects` of them (more fail with ERR_FR_TOO_MANY_REDIRECTS), POST
  * becoming GET on 301/302 and any method but GET and HEAD on 303, and never
- * to anything but an http(s) URL (ERR_FR_REDIRECTION_FAILURE). A hop to
- * another origin drops every secret header (see `isSecretHeader`) and those
- * named in axios' `sensitiveHeaders`.
+ * to anything but an http(s) URL (ERR_FR_REDIRECTION_FAILURE). Every hop
+ * drops `Proxy-Authorization`; a hop to another origin drops every secret
+ * header (see `isSecretHeader`) and those named in axios' `sensitiveHeaders`.
  */
 import { AxiosError, type InternalAxiosRequestConfig } from 'axios';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -50,6 +50,8 @@ export class RedirectChain {
       throw new AxiosError('Maximum number of redirects exceeded', 'ERR_FR_TOO_MANY_REDIRECTS', this.config);
     }
     const next = targetOfUrl(this.resolve(headers['location'] as string));
+    // axios drops it on every redirect (it belongs to the hop's proxy)
+    delete this.headers['proxy-authorization'];
     if (next.origin !== this.target.origin) this.dropSecrets();
     if (this.becomesGet(status)) {
       this.method = 'GET';
