@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { redactUrl } from './redact.js';
+import { isSecretHeader, redactUrl } from './redact.js';
 
 describe('redactUrl', () => {
   describe('credentials', () => {
@@ -124,4 +124,25 @@ describe('redactUrl', () => {
       expect(redactUrl(url)).toBe(url);
     });
   });
+});
+
+describe('isSecretHeader', () => {
+  it.each([
+    'Authorization',
+    'Proxy-Authorization',
+    'Cookie',
+    'X-Api-Key',
+    'x-auth-token',
+    'X-Session-Id',
+    'X-Signature',
+  ])('holds %s a secret', (name) => {
+    expect(isSecretHeader(name)).toBe(true);
+  });
+
+  it.each(['Accept', 'Content-Type', 'Accept-Encoding', 'X-Request-Id', 'User-Agent'])(
+    'holds %s no secret',
+    (name) => {
+      expect(isSecretHeader(name)).toBe(false);
+    },
+  );
 });

@@ -78,6 +78,10 @@ describe('failureReason', () => {
     expect(failureReason({ timedOut: true, code: 'ECONNABORTED' })).toBe('timeout');
   });
 
+  it('says body cut off rather than the code', () => {
+    expect(failureReason({ code: 'ERR_BAD_RESPONSE', cutOff: true })).toBe('body cut off');
+  });
+
   it('names the code of a transport error', () => {
     expect(failureReason({ code: 'ECONNRESET' })).toBe('ECONNRESET');
   });
@@ -147,6 +151,15 @@ describe('isTransient', () => {
     expect(isTransient({ canceled: true, timedOut: true }, P)).toBe(false);
     expect(isTransient({ canceled: true, code: 'ECONNRESET' }, P)).toBe(false);
     expect(isTransient({ canceled: true, status: 503 }, P)).toBe(false);
+  });
+
+  it('retries a body cut off after its headers, as a reset', () => {
+    expect(isTransient({ code: 'ERR_BAD_RESPONSE', cutOff: true }, P)).toBe(true);
+    expect(isTransient({ code: 'ERR_BAD_RESPONSE' }, P)).toBe(false);
+  });
+
+  it('decides by a rejected status before a body cut off', () => {
+    expect(isTransient({ status: 404, cutOff: true }, P)).toBe(false);
   });
 
   it('retries ENOTFOUND only with retryOnDnsNotFound', () => {
