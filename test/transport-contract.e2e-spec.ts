@@ -78,6 +78,17 @@ describe.each(TRANSPORTS)("axios' request bodies and headers on the %s transport
       ]);
     });
 
+    it('sends a Blob again after a 307 redirect', async () => {
+      upstream.script('/moved', { status: 307, headers: { Location: '/here' } });
+      await client.axiosRef.post(`${upstream.url}/moved`, new Blob(['blob-content'], { type: 'text/plain' }));
+      const [again] = upstream.hitsOf('/here');
+      expect([again?.method, again?.body.toString(), again?.headers['content-type']]).toEqual([
+        'POST',
+        'blob-content',
+        'text/plain',
+      ]);
+    });
+
     it('sends a Blob without a type as application/octet-stream', async () => {
       await client.axiosRef.post(`${upstream.url}/blob`, new Blob([Buffer.from([0, 255])]));
       const { headers, body } = hit();

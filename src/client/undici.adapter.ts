@@ -89,8 +89,9 @@ async function send(
   dispatcher: Dispatcher,
   node: AxiosAdapter,
 ): Promise<AxiosResponse> {
-  const request = outgoing(config);
-  if (!request) return node(config);
+  const prepared = outgoing(config);
+  if (!prepared) return node(config);
+  const request = prepared instanceof Promise ? await prepared : prepared;
   const signal = new AttemptSignal();
   const cancel = (reason?: unknown): void => signal.abort(reason ?? new CanceledError(undefined, config));
   const unsubscribe = subscribeCancellation(config, cancel);

@@ -81,10 +81,10 @@ function sentByUndici(data: unknown): boolean {
 /**
  * What one attempt sends, or `undefined` when axios' http adapter is to send
  * it (a `data:` or `file:` URL, a `Content-Length` of the caller's that is
- * not the body's own, a stream under `maxBodyLength`). A mistake in the call
- * throws what that adapter throws.
+ * not the body's own, a stream under `maxBodyLength`); a promise of it for a
+ * Blob, read first. A mistake in the call throws what that adapter throws.
  */
-export function outgoing(config: InternalAxiosRequestConfig): Outgoing | undefined {
+export function outgoing(config: InternalAxiosRequestConfig): Outgoing | Promise<Outgoing> | undefined {
   const target = targetOf(config);
   const protocol = target.protocol;
   if (protocol !== 'http:' && protocol !== 'https:') {
@@ -94,7 +94,9 @@ export function outgoing(config: InternalAxiosRequestConfig): Outgoing | undefin
   const headers = requestHeaders(config, target);
   const body = requestBody(config, headers);
   if (body === HAND_OFF) return undefined;
-  return { target, headers, body, timeout: attemptTimeout(config) };
+  const timeout = attemptTimeout(config);
+  if (body instanceof Promise) return body.then((bytes) => ({ target, headers, body: bytes, timeout }));
+  return { target, headers, body, timeout };
 }
 
 function requestHeaders(config: InternalAxiosRequestConfig, target: Target): Record<string, string> {
@@ -128,7 +130,7 @@ function requestHeaders(config: InternalAxiosRequestConfig, target: Target): Rec
 function requestBody(
   config: InternalAxiosRequestConfig,
   headers: Record<string, string>,
-): string | Buffer | Readable | undefined | typeof HAND_OFF {
+): string | Buffer | Readable | Promise<Buffer> | undefined | typeof HAND_OFF {
   const data: unknown = config.data;
   if (data instanceof Blob) return blobBody(data, config, headers);
   // a Content-Length of the caller's goes with the body only where it is the body's own length
@@ -149,19 +151,23 @@ function streamBody(data: object): Readable {
   return data instanceof Readable ? data : Readable.from(data as AsyncIterable<unknown>);
 }
 
-/** A Blob (or File) as axios' http adapter sends it: its type and size as headers, its bytes streamed. */
+/**
+ * A Blob (or File) as axios' http adapter sends it: its type and size as
+ * headers, its bytes read whole — as that adapter keeps what it sent, to send
+ * it again on a 307 or 308 redirect.
+ */
 function blobBody(
   blob: Blob,
   config: InternalAxiosRequestConfig,
   headers: Record<string, string>,
-): Readable | undefined {
+): Promise<Buffer> | undefined {
   if (limited(config) && blob.size > config.maxBodyLength!) throw tooLarge(config);
   // axios sets both over the caller's, unless the caller refused one with `false`
   const refused = (name: string): boolean => AxiosHeaders.prototype.get.call(config.headers, name) === false;
   if (blob.size && !refused('content-type'))
     headers['content-type'] = blob.type || 'application/octet-stream';
   if (!refused('content-length')) headers['content-length'] = String(blob.size);
-  return blob.size ? Readable.fromWeb(blob.stream() as Parameters<typeof Readable.fromWeb>[0]) : undefined;
+  return blob.size ? blob.arrayBuffer().then((bytes) => Buffer.from(bytes)) : undefined;
 }
 
 function limited(config: InternalAxiosRequestConfig): boolean {
