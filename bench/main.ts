@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only=inbound,outbound,faults,memory]`:
+ * `npm run bench [-- --quick] [-- --only=inbound,outbound,faults,memory,hostile,bomb]`:
  * nestjs-faultline next to its peers, progress on stderr, tables on stdout.
  */
 import { Logger } from '@nestjs/common';
+import { runBomb } from './bomb.js';
 import { runFaults } from './faults.js';
 import { runHostile } from './hostile.js';
 import { runInbound } from './inbound.js';
@@ -24,6 +25,7 @@ const RUNNERS: Record<Section, (args: BenchArgs) => Promise<void>> = {
   faults: runFaults,
   memory: runMemory,
   hostile: runHostile,
+  bomb: runBomb,
 };
 
 async function main(args: BenchArgs): Promise<void> {

@@ -9,8 +9,8 @@ import { openSync, writeSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export type Section = 'inbound' | 'outbound' | 'faults' | 'memory' | 'hostile';
-export const SECTIONS: readonly Section[] = ['inbound', 'outbound', 'faults', 'memory', 'hostile'];
+export type Section = 'inbound' | 'outbound' | 'faults' | 'memory' | 'hostile' | 'bomb';
+export const SECTIONS: readonly Section[] = ['inbound', 'outbound', 'faults', 'memory', 'hostile', 'bomb'];
 
 export interface BenchArgs {
   readonly quick: boolean;
