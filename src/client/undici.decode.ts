@@ -39,6 +39,7 @@ const TOLERANT: Readonly<Record<Coding, zlib.ZlibOptions>> = {
 };
 /** The zlib header axios puts before a raw deflate body. */
 const ZLIB_HEADER = Buffer.from([0x78, 0x9c]);
+
 /** The content coding to undo, or `undefined` when the body is to be left as it is. */
 export function codingOf(
   headers: IncomingHttpHeaders,
