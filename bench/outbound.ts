@@ -28,7 +28,7 @@ import {
 
 const CONCURRENCY = 50;
 /** ApiClient (undici transport) against HttpService + axios-retry, and against raw undici. */
-const TARGET_VS_RETRY = 2.0;
+const TARGET_VS_RETRY = 3.0;
 const TARGET_VS_UNDICI = 0.5;
 
 export function startUpstream(): Promise<ChildHandle> {
