@@ -46,7 +46,7 @@ const FACTORIES: readonly SubjectFactory[] = [
 ];
 
 export async function runOutbound(args: BenchArgs): Promise<void> {
-  const rounds = args.quick ? 1 : 3;
+  const rounds = args.quick ? 1 : 5;
   const durationMs = args.quick ? 500 : 2000;
   const warmupMs = args.quick ? 200 : 1000;
   progress('outbound: starting the upstream');
@@ -75,16 +75,21 @@ export async function runOutbound(args: BenchArgs): Promise<void> {
     await upstream.stop();
   }
   const rps = (name: string): number => median(samples.get(name)!);
-  const retryBase = rps('HttpService + axios-retry');
-  const undiciBase = rps('undici request');
+  // a ratio is taken within each round, whose subjects ran one after the other, then the median:
+  // the machine's speed drifts between rounds more than between neighbours
+  const ratioTo = (name: string, base: string): number => {
+    const baseSamples = samples.get(base)!;
+    return median(samples.get(name)!.map((value, round) => value / baseSamples[round]!));
+  };
   printTable(
-    `## 2. Outbound success path — req/s, median of ${rounds} round(s) × ${durationMs / 1000} s, ` +
+    `## 2. Outbound success path — req/s, median of ${rounds} round(s) × ${durationMs / 1000} s ` +
+      `(ratios: median of the per-round ratios), ` +
       `${CONCURRENCY} concurrent calls, upstream (200, small JSON) in a child process`,
     ['client', 'req/s', 'vs HttpService+axios-retry', 'vs undici', 'target'],
     subjects.map((subject) => {
       const value = rps(subject.name);
-      const ratio = value / retryBase;
-      const vsUndici = value / undiciBase;
+      const ratio = ratioTo(subject.name, 'HttpService + axios-retry');
+      const vsUndici = ratioTo(subject.name, 'undici request');
       return [
         subject.name,
         fmt.int(value),
