@@ -2,16 +2,15 @@ import { request as httpRequest } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import type { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, UpstreamException } from '../src/index.js';
-import { type Hit, Upstream } from './fixtures/upstream.js';
+import { describe, expect, it } from 'vitest';
+import { UpstreamException } from '../src/index.js';
+import { contractClient, TRANSPORTS } from './fixtures/contract-client.js';
 
 /**
  * Options, URLs and the mistakes a call can make in them work and fail on
  * undici as on axios' http adapter: each case runs on both transports with
  * one expectation. (Bodies and headers: transport-contract.e2e-spec.ts.)
  */
-const TRANSPORTS = ['node', 'undici'] as const;
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -23,38 +22,23 @@ async function close(server: Server): Promise<void> {
 }
 
 describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transport) => {
-  let upstream: Upstream;
-  let client: ApiClient;
-  /** The one request the upstream saw. */
-  const hit = (): Hit => {
-    expect(upstream.hits).toHaveLength(1);
-    return upstream.hits[0]!;
-  };
-
-  beforeAll(async () => {
-    upstream = await Upstream.start();
-    client = new ApiClient({ transport, retry: false, budget: false, breaker: false });
-  });
-  afterEach(() => upstream.reset());
-  afterAll(async () => {
-    await client.close();
-    await upstream.close();
-  });
+  const contract = contractClient(transport);
+  const { hit } = contract;
 
   describe('options', () => {
     it('refuses a timeout that is not a number with ERR_BAD_OPTION_VALUE, sending nothing', async () => {
-      const error = await client
-        .get(`${upstream.url}/timeout`, { timeout: 'soon' as unknown as number })
+      const error = await contract.client
+        .get(`${contract.upstream.url}/timeout`, { timeout: 'soon' as unknown as number })
         .catch((e: unknown) => e);
       expect(error).not.toBeInstanceOf(UpstreamException);
       expect(error).toMatchObject({ code: 'ERR_BAD_OPTION_VALUE' });
-      expect(upstream.hits).toEqual([]);
+      expect(contract.upstream.hits).toEqual([]);
     });
 
     it('reads a timeout given as a numeric string as milliseconds', async () => {
-      upstream.script('/hang', 'hang');
-      const error = await client
-        .get(`${upstream.url}/hang`, { timeout: '1000' as unknown as number })
+      contract.upstream.script('/hang', 'hang');
+      const error = await contract.client
+        .get(`${contract.upstream.url}/hang`, { timeout: '1000' as unknown as number })
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'timeout' });
       expect((error as UpstreamException).cause).toMatchObject({ message: 'timeout of 1000ms exceeded' });
@@ -62,8 +46,8 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
 
     it('resolves the host name through a custom lookup', async () => {
       const asked: string[] = [];
-      const { port } = new URL(upstream.url);
-      await client.axiosRef.get(`http://upstream.invalid:${port}/lookup`, {
+      const { port } = new URL(contract.upstream.url);
+      await contract.client.axiosRef.get(`http://contract.upstream.invalid:${port}/lookup`, {
         lookup: (
           hostname: string,
           _options: object,
@@ -73,27 +57,27 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
           callback(null, '127.0.0.1', 4);
         },
       });
-      expect(asked).toEqual(['upstream.invalid']);
+      expect(asked).toEqual(['contract.upstream.invalid']);
       expect(hit().url).toBe('/lookup');
     });
 
     it('resolves the host name in the given address family', async () => {
       // the upstream listens on IPv4 only: as IPv6, localhost is unknown or refuses
-      const { port } = new URL(upstream.url);
-      const error = await client
+      const { port } = new URL(contract.upstream.url);
+      const error = await contract.client
         .get(`http://localhost:${port}/family`, { family: 6 })
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'network' });
-      expect(upstream.hits).toEqual([]);
+      expect(contract.upstream.hits).toEqual([]);
     });
 
     it('fails params that do not serialize as an UpstreamException with axios’ ERR_BAD_REQUEST', async () => {
-      const error = await client
-        .get(`${upstream.url}/params`, { params: { at: new Date(Number.NaN) } })
+      const error = await contract.client
+        .get(`${contract.upstream.url}/params`, { params: { at: new Date(Number.NaN) } })
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'network' });
       expect((error as UpstreamException).cause).toMatchObject({ code: 'ERR_BAD_REQUEST', exists: true });
-      expect(upstream.hits).toEqual([]);
+      expect(contract.upstream.hits).toEqual([]);
     });
   });
 
@@ -103,18 +87,18 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
       const h2 = createHttp2Server((req, res) => res.end(req.httpVersion));
       h2.on('session', (session) => sessions.add(session));
       const url = await listen(h2 as unknown as Server);
-      const { data } = await client.axiosRef.get(url, { httpVersion: 2, responseType: 'text' });
+      const { data } = await contract.client.axiosRef.get(url, { httpVersion: 2, responseType: 'text' });
       expect(data).toBe('2.0');
       for (const session of sessions) session.destroy();
       await close(h2 as unknown as Server);
     });
 
     it('refuses an httpVersion that is neither 1 nor 2 with ERR_BAD_OPTION_VALUE', async () => {
-      const error = await client.axiosRef
-        .get(`${upstream.url}/version`, { httpVersion: 3 as 2 })
+      const error = await contract.client.axiosRef
+        .get(`${contract.upstream.url}/version`, { httpVersion: 3 as 2 })
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_BAD_OPTION_VALUE' });
-      expect(upstream.hits).toEqual([]);
+      expect(contract.upstream.hits).toEqual([]);
     });
 
     it('reads an answer only the lenient parser accepts with insecureHTTPParser', async () => {
@@ -126,7 +110,10 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
         ),
       );
       const url = await listen(lax);
-      const { data } = await client.axiosRef.get(url, { insecureHTTPParser: true, responseType: 'text' });
+      const { data } = await contract.client.axiosRef.get(url, {
+        insecureHTTPParser: true,
+        responseType: 'text',
+      });
       expect(data).toBe('ok');
       await close(lax);
     });
@@ -139,7 +126,7 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
           return httpRequest(options, answer);
         },
       };
-      await client.axiosRef.get(`${upstream.url}/custom`, { transport: custom });
+      await contract.client.axiosRef.get(`${contract.upstream.url}/custom`, { transport: custom });
       expect([through, hit().url]).toEqual([['/custom'], '/custom']);
     });
   });
@@ -148,7 +135,7 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
     it.each(['ftp://127.0.0.1/file', 'tel:+15550100'])(
       'fails %s as an unsupported protocol, an UpstreamException',
       async (url) => {
-        const error = await client.get(url).catch((e: unknown) => e);
+        const error = await contract.client.get(url).catch((e: unknown) => e);
         expect(error).toMatchObject({ kind: 'network' });
         expect((error as UpstreamException).cause).toMatchObject({
           code: 'ERR_BAD_REQUEST',
@@ -158,7 +145,7 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
     );
 
     it("fails a URL that does not parse with the URL parser's TypeError", async () => {
-      const error = await client.axiosRef.get('/no/base/url').catch((e: unknown) => e);
+      const error = await contract.client.axiosRef.get('/no/base/url').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TypeError);
       expect(error).toMatchObject({ code: 'ERR_INVALID_URL' });
     });
@@ -168,20 +155,20 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
     it.each(['arraybuffer', 'text', 'json'] as const)(
       'answers a data: URL from the URL itself (responseType %s)',
       async (responseType) => {
-        const { status, data } = await client.axiosRef.get(DATA_URL, { responseType });
+        const { status, data } = await contract.client.axiosRef.get(DATA_URL, { responseType });
         expect([status, Buffer.from(data as string).toString()]).toEqual([200, 'hello']);
       },
     );
 
     it('answers a data: URL as a stream', async () => {
-      const { data } = await client.axiosRef.get<Readable>(DATA_URL, { responseType: 'stream' });
+      const { data } = await contract.client.axiosRef.get<Readable>(DATA_URL, { responseType: 'stream' });
       const chunks: Buffer[] = [];
       for await (const chunk of data) chunks.push(Buffer.from(chunk as Buffer));
       expect(Buffer.concat(chunks).toString()).toBe('hello');
     });
 
     it('answers a data: URL as a Blob of its type', async () => {
-      const { data } = await client.axiosRef.get<Blob>(DATA_URL, { responseType: 'blob' });
+      const { data } = await contract.client.axiosRef.get<Blob>(DATA_URL, { responseType: 'blob' });
       expect([data.type, await data.text()]).toEqual(['text/plain', 'hello']);
     });
   });
