@@ -15,19 +15,12 @@ import {
   type ResolvedApiClientOptions,
   resolveRetryPolicy,
 } from './api-client.options.js';
-import {
-  attemptFailure,
-  CALL,
-  CallState,
-  callOf,
-  type ConfigWithCall,
-  deadlineError,
-  isStream,
-} from './call-state.js';
+import { attemptFailure, CALL, CallState, callOf, type ConfigWithCall, deadlineError } from './call-state.js';
 import type { ClientEvent } from './client-events.js';
 import type { OverloadGuard } from './overload-guard.js';
 import { redactUrl } from './redact.js';
 import { planRetry } from './retry.policy.js';
+import { isPipeable } from '../shared/streams.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
 
@@ -79,7 +72,7 @@ export class CallHooks {
       started,
       started + (call?.deadlineMs ?? this.settings.deadlineMs),
       key !== undefined || this.defaultIdempotencyKey || headers.has(IDEMPOTENCY_KEY),
-      isStream(data),
+      isPipeable(data),
     );
   }
 

@@ -138,8 +138,3 @@ export function finalFailure(error: unknown, call: CallState): FinalFailure | un
 export function deadlineError(config: InternalAxiosRequestConfig, call: CallState): AxiosError {
   return new AxiosError(`deadline of ${call.deadlineMs}ms passed`, AxiosError.ETIMEDOUT, config);
 }
-
-/** A body that can be read once only. */
-export function isStream(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && typeof (data as { pipe?: unknown }).pipe === 'function';
-}

@@ -6,6 +6,7 @@
  * ERR_CANCELED ("Request stream has been aborted").
  */
 import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
+import { isPipeable } from '../shared/streams.js';
 
 interface StreamLike {
   once(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -14,12 +15,7 @@ interface StreamLike {
 }
 
 function isStream(value: unknown): value is StreamLike {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as StreamLike).once === 'function' &&
-    typeof (value as StreamLike).pipe === 'function'
-  );
+  return isPipeable(value) && typeof (value as StreamLike).once === 'function';
 }
 
 /**

@@ -14,6 +14,7 @@ import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
 import { negotiateLocale, pickMessage } from './i18n/locale.js';
 import { rawRequest } from './request-context.js';
+import { isPipeable } from '../shared/streams.js';
 
 const RAW_RESPONSE = 'nestjs-faultline:raw-response';
 
@@ -64,9 +65,5 @@ export class SuccessEnvelopeInterceptor implements NestInterceptor {
 }
 
 function isRawBody(data: unknown): boolean {
-  return (
-    data instanceof StreamableFile ||
-    Buffer.isBuffer(data) ||
-    (typeof data === 'object' && data !== null && typeof (data as { pipe?: unknown }).pipe === 'function')
-  );
+  return data instanceof StreamableFile || Buffer.isBuffer(data) || isPipeable(data);
 }
