@@ -15,12 +15,12 @@ export {
   type ErrorEntry,
   type ErrorEntries,
   type LocalizedMessages,
-} from './errors/error-catalog.js';
+} from './core/error-catalog.js';
 export {
   DomainException,
   isDomainException,
   type DomainExceptionOptions,
-} from './errors/domain.exception.js';
+} from './core/domain.exception.js';
 export { ValidationFailedException } from './errors/validation-failed.exception.js';
 export {
   EnvelopeValidationPipe,
@@ -44,35 +44,33 @@ export {
   type RenderContext,
 } from './errors/envelope.renderer.js';
 export type { FieldError, FieldIssue } from './errors/field-errors.js';
-export { negotiateLocale, formatMessage, type MessageParams } from './errors/i18n/locale.js';
-export { isSafeRequestId, requestContext, type RequestContext } from './errors/request-context.js';
+export { negotiateLocale, formatMessage, type MessageParams } from './core/i18n/locale.js';
+export { isSafeRequestId, requestContext, type RequestContext } from './core/request-context.js';
 export { ApiClient } from './client/api-client.js';
 export {
   DEFAULT_API_CLIENT_OPTIONS,
+  DEFAULT_CIRCUIT_BREAKER,
   DEFAULT_CLIENT,
+  DEFAULT_RETRY_BUDGET,
+  DEFAULT_RETRY_POLICY,
   resolveApiClientOptions,
   type ApiClientOptions,
   type ApiRequestConfig,
-  type ResolvedApiClientOptions,
-} from './client/api-client.options.js';
-export type { CallFacts, ClientEvent, RetryEvent } from './client/client-events.js';
-export {
-  DEFAULT_CIRCUIT_BREAKER,
-  isUpstreamFault,
-  type BreakerState,
   type BulkheadOptions,
   type CircuitBreakerOptions,
-  type ClientStats,
-} from './client/overload-guard.js';
-export { DEFAULT_RETRY_BUDGET, RetryBudget, type RetryBudgetOptions } from './client/retry-budget.js';
+  type ResolvedApiClientOptions,
+  type RetryBudgetOptions,
+  type RetryPolicy,
+} from './client/api-client.options.js';
+export type { CallFacts, ClientEvent, RetryEvent } from './client/client-events.js';
+export { isUpstreamFault, type BreakerState, type ClientStats } from './client/overload-guard.js';
+export { RetryBudget } from './client/retry-budget.js';
 export { getApiClientToken, InjectApiClient } from './client/api-client.tokens.js';
 export {
-  DEFAULT_RETRY_POLICY,
   TRANSIENT_NETWORK_CODES,
   backoffDelay,
   parseRetryAfter,
   planRetry,
-  type RetryPolicy,
   type RetryPlan,
   type GiveUpCause,
   type AttemptFailure,
@@ -85,4 +83,4 @@ export {
 } from './client/upstream.exception.js';
 export { ResponseInterceptors } from './client/response-interceptors.js';
 export { redactUrl } from './client/redact.js';
-export { currentRequestContext } from './errors/request-context.js';
+export { currentRequestContext } from './core/request-context.js';

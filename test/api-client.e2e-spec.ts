@@ -2,7 +2,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiClient, isUpstreamException, type RetryEvent, UpstreamException } from '../src/index.js';
 import { firstValueFrom } from 'rxjs';
-import { runInRequestContext } from '../src/errors/request-context.js';
+import { runInRequestContext } from '../src/core/request-context.js';
 import { LogCapture } from './fixtures/log-capture.js';
 import { refusedUrl, Upstream } from './fixtures/upstream.js';
 

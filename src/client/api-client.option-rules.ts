@@ -22,11 +22,14 @@ import {
   object,
   oneOf,
 } from '../shared/option-values.js';
-import type { ApiClientOptions } from './api-client.options.js';
-import type { BulkheadOptions, CircuitBreakerOptions } from './overload-guard.js';
-import type { RetryBudgetOptions } from './retry-budget.js';
-import type { RetryPolicy } from './retry.policy.js';
-import type { UndiciTransportOptions } from './undici.adapter.js';
+import type {
+  ApiClientOptions,
+  BulkheadOptions,
+  CircuitBreakerOptions,
+  RetryBudgetOptions,
+  RetryPolicy,
+  UndiciTransportOptions,
+} from './api-client.options.js';
 
 const RETRY_POLICY_RULES: Shape<RetryPolicy> = {
   retries: integer(0),

@@ -2,10 +2,11 @@ import { describe, it, expect } from 'vitest';
 import {
   DEFAULT_API_CLIENT_OPTIONS,
   DEFAULT_CLIENT,
+  DEFAULT_RETRY_POLICY,
   resolveApiClientOptions,
   resolveRetryPolicy,
+  type RetryPolicy,
 } from './api-client.options.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.policy.js';
 
 const onRetry = (): void => undefined;
 
@@ -17,7 +18,10 @@ describe('DEFAULT_API_CLIENT_OPTIONS', () => {
       retry: DEFAULT_RETRY_POLICY,
       idempotencyKeys: false,
       requestIdHeader: 'X-Request-Id',
-      transport: 'undici',
+      budget: { ratio: 0.2, maxTokens: 20, minPerSecond: 1 },
+      breaker: { threshold: 0.5, samplingDurationMs: 10_000, minimumThroughput: 20, breakDurationMs: 5000 },
+      bulkhead: false,
+      transport: { type: 'undici', connections: 64, keepAliveTimeoutMs: 4000 },
     });
     expect(DEFAULT_API_CLIENT_OPTIONS.retry).toMatchObject({
       retries: 3,

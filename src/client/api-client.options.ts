@@ -3,14 +3,152 @@ import { withoutUndefined } from '../shared/objects.js';
 import { checkOptions } from '../shared/option-checks.js';
 import { API_CLIENT_OPTIONS_RULE } from './api-client.option-rules.js';
 import type { ClientEvent, RetryEvent } from './client-events.js';
-import {
-  type BulkheadOptions,
-  type CircuitBreakerOptions,
-  DEFAULT_CIRCUIT_BREAKER,
-} from './overload-guard.js';
-import { DEFAULT_RETRY_BUDGET, type RetryBudgetOptions } from './retry-budget.js';
-import { DEFAULT_UNDICI_TRANSPORT, type UndiciTransportOptions } from './undici.adapter.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.policy.js';
+
+/** The retry policy of a client, or of one call. */
+export interface RetryPolicy {
+  /**
+   * Retries after the first attempt (0 turns retrying off).
+   * @default 3
+   */
+  readonly retries: number;
+  /**
+   * Backoff base: the n-th retry waits a random time in
+   * `[0, min(maxDelayMs, baseDelayMs * 2^(n-1))]` (full jitter).
+   * @default 200
+   */
+  readonly baseDelayMs: number;
+  /**
+   * Hard cap on one backoff wait, applied after jitter.
+   * @default 5000
+   */
+  readonly maxDelayMs: number;
+  /**
+   * Longest `Retry-After` honoured; a longer one is waited for this long.
+   * @default 30000
+   */
+  readonly maxRetryAfterMs: number;
+  /**
+   * Upstream statuses worth another attempt.
+   * @default [408, 429, 500, 502, 503, 504]
+   */
+  readonly retryOnStatus: readonly number[];
+  /**
+   * Retry ENOTFOUND (the host name did not resolve): usually a
+   * misconfiguration, not a passing fault.
+   * @default false
+   */
+  readonly retryOnDnsNotFound: boolean;
+  /**
+   * Retry POST and PATCH without an `Idempotency-Key` (an attempt the
+   * upstream saw may be applied twice).
+   * @default false
+   */
+  readonly retryNonIdempotent: boolean;
+}
+
+/** The retry policy's defaults (also `DEFAULT_API_CLIENT_OPTIONS.retry`). */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  retries: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 5000,
+  maxRetryAfterMs: 30_000,
+  retryOnStatus: Object.freeze([408, 429, 500, 502, 503, 504]),
+  retryOnDnsNotFound: false,
+  retryNonIdempotent: false,
+});
+
+/** Options of a client's retry budget. */
+export interface RetryBudgetOptions {
+  /**
+   * Tokens each successful attempt deposits: retries may be about this
+   * share of the successful traffic (0.2: one retry per five successes).
+   * @default 0.2
+   */
+  readonly ratio: number;
+  /**
+   * Most tokens the bucket holds: the largest burst of retries after a
+   * healthy period. A new client starts full.
+   * @default 20
+   */
+  readonly maxTokens: number;
+  /**
+   * Tokens refilled per second whatever the traffic: the floor that lets a
+   * client with little traffic still retry.
+   * @default 1
+   */
+  readonly minPerSecond: number;
+}
+
+/** The retry budget's defaults (also `DEFAULT_API_CLIENT_OPTIONS.budget`). */
+export const DEFAULT_RETRY_BUDGET: RetryBudgetOptions = Object.freeze({
+  ratio: 0.2,
+  maxTokens: 20,
+  minPerSecond: 1,
+});
+
+/** Options of a client's circuit breaker (one per client). */
+export interface CircuitBreakerOptions {
+  /**
+   * Share of failed attempts in the sampling window that opens the breaker.
+   * @default 0.5
+   */
+  readonly threshold: number;
+  /**
+   * The sampling window, in milliseconds.
+   * @default 10000
+   */
+  readonly samplingDurationMs: number;
+  /**
+   * Attempts the window must hold before the breaker may open.
+   * @default 20
+   */
+  readonly minimumThroughput: number;
+  /**
+   * How long the breaker stays open before a half-open probe, in milliseconds.
+   * @default 5000
+   */
+  readonly breakDurationMs: number;
+}
+
+/** Options of a client's concurrency limit. */
+export interface BulkheadOptions {
+  /** Calls in flight at once. */
+  readonly maxConcurrent: number;
+  /**
+   * Calls waiting for a slot; more are refused at once.
+   * @default 0
+   */
+  readonly maxQueued?: number;
+}
+
+/** The circuit breaker's defaults (also `DEFAULT_API_CLIENT_OPTIONS.breaker`). */
+export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = Object.freeze({
+  threshold: 0.5,
+  samplingDurationMs: 10_000,
+  minimumThroughput: 20,
+  breakDurationMs: 5000,
+});
+
+/** Connection pool settings of the undici transport. */
+export interface UndiciTransportOptions {
+  /**
+   * Connections kept per origin.
+   * @default 64
+   */
+  readonly connections?: number;
+  /**
+   * How long an idle connection is kept open, in milliseconds (below the
+   * common 5 s server default, so the client closes first).
+   * @default 4000
+   */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** The undici pool's defaults (also `DEFAULT_API_CLIENT_OPTIONS.transport`). */
+export const DEFAULT_UNDICI_TRANSPORT: Required<UndiciTransportOptions> = Object.freeze({
+  connections: 64,
+  keepAliveTimeoutMs: 4000,
+});
 
 /** Options of one client (`client` or an entry of `clients` in the module options). */
 export interface ApiClientOptions {
@@ -112,14 +250,17 @@ export interface ResolvedApiClientOptions {
   readonly axios: CreateAxiosDefaults;
 }
 
-/** The client defaults, in one place. */
+/** Every client default, in one place: the policies' own defaults nested under their option. */
 export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
   attemptTimeoutMs: 3000,
   deadlineMs: 10_000,
   retry: DEFAULT_RETRY_POLICY,
   idempotencyKeys: false,
   requestIdHeader: 'X-Request-Id',
-  transport: 'undici',
+  budget: DEFAULT_RETRY_BUDGET,
+  breaker: DEFAULT_CIRCUIT_BREAKER,
+  bulkhead: false,
+  transport: Object.freeze({ type: 'undici', ...DEFAULT_UNDICI_TRANSPORT }),
 } as const);
 
 function resolveTransport(
@@ -129,7 +270,7 @@ function resolveTransport(
     return { type: 'node' };
   }
   const pool = typeof transport === 'string' ? {} : withoutUndefined(transport);
-  return { ...DEFAULT_UNDICI_TRANSPORT, ...pool, type: 'undici' };
+  return { ...DEFAULT_API_CLIENT_OPTIONS.transport, ...pool, type: 'undici' };
 }
 
 /** The name of the client `ErrorsModule` registers from its `client` option. */

@@ -9,7 +9,7 @@ import {
 } from 'axios';
 import axiosRetry from 'axios-retry';
 import { randomUUID } from 'node:crypto';
-import { currentRequestContext } from '../errors/request-context.js';
+import { currentRequestContext } from '../core/request-context.js';
 import {
   type ApiRequestConfig,
   type ResolvedApiClientOptions,

@@ -1,7 +1,8 @@
 import { AxiosError, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
 import { isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
 import type { CallFacts } from './client-events.js';
-import { type AttemptFailure, failureReason, type GiveUpCause, type RetryPolicy } from './retry.policy.js';
+import type { RetryPolicy } from './api-client.options.js';
+import { type AttemptFailure, failureReason, type GiveUpCause } from './retry.policy.js';
 import type { UpstreamFailureKind } from './upstream.exception.js';
 
 /** axios errors that are a mistake in the call, not a failure of the upstream. */

@@ -12,50 +12,8 @@ import {
 } from 'cockatiel';
 import { attemptFailure } from './call-state.js';
 import type { ClientEvent } from './client-events.js';
-import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
-
-/** Options of a client's circuit breaker (one per client). */
-export interface CircuitBreakerOptions {
-  /**
-   * Share of failed attempts in the sampling window that opens the breaker.
-   * @default 0.5
-   */
-  readonly threshold: number;
-  /**
-   * The sampling window, in milliseconds.
-   * @default 10000
-   */
-  readonly samplingDurationMs: number;
-  /**
-   * Attempts the window must hold before the breaker may open.
-   * @default 20
-   */
-  readonly minimumThroughput: number;
-  /**
-   * How long the breaker stays open before a half-open probe, in milliseconds.
-   * @default 5000
-   */
-  readonly breakDurationMs: number;
-}
-
-/** Options of a client's concurrency limit. */
-export interface BulkheadOptions {
-  /** Calls in flight at once. */
-  readonly maxConcurrent: number;
-  /**
-   * Calls waiting for a slot; more are refused at once.
-   * @default 0
-   */
-  readonly maxQueued?: number;
-}
-
-/** The defaults, in one place. */
-export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = Object.freeze({
-  threshold: 0.5,
-  samplingDurationMs: 10_000,
-  minimumThroughput: 20,
-  breakDurationMs: 5000,
-});
+import type { BulkheadOptions, CircuitBreakerOptions, RetryBudgetOptions } from './api-client.options.js';
+import { RetryBudget } from './retry-budget.js';
 
 /** Breaker states as reported. */
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated' | 'disabled';

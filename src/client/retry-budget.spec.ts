@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_BUDGET, RetryBudget } from './retry-budget.js';
+import { DEFAULT_RETRY_BUDGET } from './api-client.options.js';
+import { RetryBudget } from './retry-budget.js';
 
 function clock(start = 0) {
   let now = start;

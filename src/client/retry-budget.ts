@@ -3,35 +3,7 @@
  * drain, so that retries stay a bounded share of what the upstream handles
  * and a full outage cannot multiply the load. Pure: the clock is passed in.
  */
-
-/** Options of a client's retry budget. */
-export interface RetryBudgetOptions {
-  /**
-   * Tokens each successful attempt deposits: retries may be about this
-   * share of the successful traffic (0.2: one retry per five successes).
-   * @default 0.2
-   */
-  readonly ratio: number;
-  /**
-   * Most tokens the bucket holds: the largest burst of retries after a
-   * healthy period. A new client starts full.
-   * @default 20
-   */
-  readonly maxTokens: number;
-  /**
-   * Tokens refilled per second whatever the traffic: the floor that lets a
-   * client with little traffic still retry.
-   * @default 1
-   */
-  readonly minPerSecond: number;
-}
-
-/** The defaults, in one place. */
-export const DEFAULT_RETRY_BUDGET: RetryBudgetOptions = Object.freeze({
-  ratio: 0.2,
-  maxTokens: 20,
-  minPerSecond: 1,
-});
+import type { RetryBudgetOptions } from './api-client.options.js';
 
 /** A retry costs one token. */
 const RETRY_COST = 1;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as fc from 'fast-check';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './api-client.options.js';
 import {
-  DEFAULT_RETRY_POLICY,
   TRANSIENT_NETWORK_CODES,
   backoffDelay,
   failureReason,
@@ -10,7 +10,6 @@ import {
   parseRetryAfter,
   planRetry,
   type RetryInput,
-  type RetryPolicy,
 } from './retry.policy.js';
 
 const P = DEFAULT_RETRY_POLICY;

@@ -2,59 +2,7 @@
  * What to retry and how long to wait: pure functions, no axios instance, no
  * network, no clock of their own (`now` and `random` are passed in).
  */
-
-/** The retry policy of a client, or of one call. */
-export interface RetryPolicy {
-  /**
-   * Retries after the first attempt (0 turns retrying off).
-   * @default 3
-   */
-  readonly retries: number;
-  /**
-   * Backoff base: the n-th retry waits a random time in
-   * `[0, min(maxDelayMs, baseDelayMs * 2^(n-1))]` (full jitter).
-   * @default 200
-   */
-  readonly baseDelayMs: number;
-  /**
-   * Hard cap on one backoff wait, applied after jitter.
-   * @default 5000
-   */
-  readonly maxDelayMs: number;
-  /**
-   * Longest `Retry-After` honoured; a longer one is waited for this long.
-   * @default 30000
-   */
-  readonly maxRetryAfterMs: number;
-  /**
-   * Upstream statuses worth another attempt.
-   * @default [408, 429, 500, 502, 503, 504]
-   */
-  readonly retryOnStatus: readonly number[];
-  /**
-   * Retry ENOTFOUND (the host name did not resolve): usually a
-   * misconfiguration, not a passing fault.
-   * @default false
-   */
-  readonly retryOnDnsNotFound: boolean;
-  /**
-   * Retry POST and PATCH without an `Idempotency-Key` (an attempt the
-   * upstream saw may be applied twice).
-   * @default false
-   */
-  readonly retryNonIdempotent: boolean;
-}
-
-/** The defaults, in one place. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  retries: 3,
-  baseDelayMs: 200,
-  maxDelayMs: 5000,
-  maxRetryAfterMs: 30_000,
-  retryOnStatus: Object.freeze([408, 429, 500, 502, 503, 504]),
-  retryOnDnsNotFound: false,
-  retryNonIdempotent: false,
-});
+import type { RetryPolicy } from './api-client.options.js';
 
 /** Network errors of an attempt that may succeed when tried again. */
 export const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([

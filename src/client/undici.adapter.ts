@@ -16,32 +16,13 @@ import {
 } from 'axios';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Agent, type Dispatcher } from 'undici';
+import { DEFAULT_UNDICI_TRANSPORT, type UndiciTransportOptions } from './api-client.options.js';
 import { nodeTransport } from './node-transport.js';
 import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './undici.answer.js';
 import { nodeCodeOf } from './undici.errors.js';
 import { RedirectChain } from './undici.redirects.js';
 import { needsNodeAdapter, type Outgoing, outgoing } from './undici.request.js';
 import { cancelOnRequestStreamAbort, releaseWhenClosed } from './undici.streams.js';
-
-/** Connection pool settings of the undici transport. */
-export interface UndiciTransportOptions {
-  /**
-   * Connections kept per origin.
-   * @default 64
-   */
-  readonly connections?: number;
-  /**
-   * How long an idle connection is kept open, in milliseconds (below the
-   * common 5 s server default, so the client closes first).
-   * @default 4000
-   */
-  readonly keepAliveTimeoutMs?: number;
-}
-
-export const DEFAULT_UNDICI_TRANSPORT: Required<UndiciTransportOptions> = Object.freeze({
-  connections: 64,
-  keepAliveTimeoutMs: 4000,
-});
 
 const TIMEOUT = Symbol('timeout');
 

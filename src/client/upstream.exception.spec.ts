@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { AxiosError } from 'axios';
 import { UpstreamException, isUpstreamException, type UpstreamFailure } from './upstream.exception.js';
-import { DomainException, isDomainException } from '../errors/domain.exception.js';
-import { BuiltInErrors } from '../errors/error-catalog.js';
+import { DomainException, isDomainException } from '../core/domain.exception.js';
+import { BuiltInErrors } from '../core/error-catalog.js';
 import { mapException } from '../errors/envelope.mapper.js';
 import { renderError } from '../errors/envelope.renderer.js';
 import { resolveErrorsOptions } from '../errors/errors.options.js';

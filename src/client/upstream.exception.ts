@@ -1,5 +1,5 @@
-import { DomainException } from '../errors/domain.exception.js';
-import { BuiltInErrors, type ErrorEntry } from '../errors/error-catalog.js';
+import { DomainException } from '../core/domain.exception.js';
+import { BuiltInErrors, type ErrorEntry } from '../core/error-catalog.js';
 
 /**
  * How an outbound call finally failed:

@@ -4,8 +4,8 @@
  * nor a wide body can overflow the stack or stall the event loop later.
  * Pure: no Nest, no class-validator.
  */
-import { DomainException } from './domain.exception.js';
-import { BuiltInErrors } from './error-catalog.js';
+import { DomainException } from '../core/domain.exception.js';
+import { BuiltInErrors } from '../core/error-catalog.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
 
 /** Bounds on the parsed body of one request. */

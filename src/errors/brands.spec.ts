@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DomainException, isDomainException } from './domain.exception.js';
-import { BuiltInErrors, ErrorCatalog } from './error-catalog.js';
+import { DomainException, isDomainException } from '../core/domain.exception.js';
+import { BuiltInErrors, ErrorCatalog } from '../core/error-catalog.js';
 import { mapException } from './envelope.mapper.js';
 import { isValidationFailedException, ValidationFailedException } from './validation-failed.exception.js';
 
 /** The same modules loaded a second time, as an app with two copies of the package has them. */
 async function secondCopy() {
-  const domainUrl: string = './domain.exception.js?second-copy';
+  const domainUrl: string = '../core/domain.exception.js?second-copy';
   const validationUrl: string = './validation-failed.exception.js?second-copy';
-  const domain = (await import(domainUrl)) as typeof import('./domain.exception.js');
+  const domain = (await import(domainUrl)) as typeof import('../core/domain.exception.js');
   const validation = (await import(validationUrl)) as typeof import('./validation-failed.exception.js');
   return {
     DomainException: domain.DomainException,

@@ -25,8 +25,8 @@ import {
 } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
-import { DomainException } from './domain.exception.js';
-import { BuiltInErrors, ErrorCatalog, defineErrors } from './error-catalog.js';
+import { DomainException } from '../core/domain.exception.js';
+import { BuiltInErrors, ErrorCatalog, defineErrors } from '../core/error-catalog.js';
 import type { FieldIssue } from './field-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
 

@@ -4,9 +4,9 @@
  */
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { type DomainException, isDomainException } from './domain.exception.js';
-import { BuiltInErrors, type ErrorCatalog, type ErrorEntry } from './error-catalog.js';
-import type { MessageParams } from './i18n/locale.js';
+import { type DomainException, isDomainException } from '../core/domain.exception.js';
+import { BuiltInErrors, type ErrorCatalog, type ErrorEntry } from '../core/error-catalog.js';
+import type { MessageParams } from '../core/i18n/locale.js';
 import type { FieldIssue } from './field-errors.js';
 import { isValidationFailedException } from './validation-failed.exception.js';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { cleanPath, renderError, type RenderContext } from './envelope.renderer.js';
 import type { MappedError } from './envelope.mapper.js';
-import { BuiltInErrors, defineErrors, type ErrorEntry } from './error-catalog.js';
+import { BuiltInErrors, defineErrors, type ErrorEntry } from '../core/error-catalog.js';
 import { resolveErrorsOptions, type ErrorsModuleOptions } from './errors.options.js';
 import type { FieldIssue } from './field-errors.js';
 

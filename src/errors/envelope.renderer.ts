@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { MappedError } from './envelope.mapper.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
 import { renderFieldErrors, type FieldError } from './field-errors.js';
-import { formatMessage, pickLocale } from './i18n/locale.js';
+import { formatMessage, pickLocale } from '../core/i18n/locale.js';
 
 /** The default envelope. Optional members are `undefined` (left out of JSON). */
 export interface ErrorEnvelope extends EnvelopeFacts {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { DomainException } from './domain.exception.js';
-import { BuiltInErrors } from './error-catalog.js';
+import { DomainException } from '../core/domain.exception.js';
+import { BuiltInErrors } from '../core/error-catalog.js';
 import { causeSummary, describeThrown, failureLine, stackWithCauses } from './error-log.js';
 
 const FACTS = {

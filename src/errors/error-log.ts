@@ -2,7 +2,7 @@
  * The one log line of a failed request, and the stack text of a 5xx.
  * Never reads headers or bodies, so no credential or payload reaches the log.
  */
-import { isDomainException } from './domain.exception.js';
+import { isDomainException } from '../core/domain.exception.js';
 
 /** Facts of one failed request for its log line. */
 export interface FailureFacts {

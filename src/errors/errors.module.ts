@@ -26,7 +26,7 @@ import { RequestIdMiddleware } from './request-id.middleware.js';
 import { SuccessEnvelopeInterceptor } from './success-envelope.interceptor.js';
 import { envelopeStreamErrors } from './stream-errors.js';
 import { installJsonShapeGuard } from './json-shape-guard.js';
-import { BuiltInErrors } from './error-catalog.js';
+import { BuiltInErrors } from '../core/error-catalog.js';
 
 /**
  * Options that change what the module installs. They sit next to the

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { DEFAULT_ERRORS_OPTIONS, resolveErrorsOptions } from './errors.options.js';
-import { BuiltInErrors, ErrorCatalog, defineErrors } from './error-catalog.js';
-import { CONSTRAINT_MESSAGES } from './i18n/messages.js';
+import { BuiltInErrors, ErrorCatalog, defineErrors } from '../core/error-catalog.js';
+import { CONSTRAINT_MESSAGES } from '../core/i18n/messages.js';
 
 const AppErrors = defineErrors({
   USER_NOT_FOUND: { code: 10001, status: 404, messages: { 'zh-CN': '用户不存在', en: 'User not found' } },

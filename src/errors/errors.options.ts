@@ -1,5 +1,5 @@
 import type { LogLevel, ValidationPipeOptions } from '@nestjs/common';
-import { ErrorCatalog, type ErrorDefinition, type ErrorEntries, type ErrorEntry } from './error-catalog.js';
+import { ErrorCatalog, type ErrorDefinition, type ErrorEntries, type ErrorEntry } from '../core/error-catalog.js';
 import {
   type ApiClientOptions,
   DEFAULT_CLIENT,
@@ -9,7 +9,7 @@ import {
 import { withoutUndefined } from '../shared/objects.js';
 import { checkOptions } from '../shared/option-checks.js';
 import { ERRORS_OPTIONS_RULE, isEntryLike } from './errors.option-rules.js';
-import { BUILT_IN_MESSAGES, CONSTRAINT_MESSAGES, SUCCESS_MESSAGES } from './i18n/messages.js';
+import { BUILT_IN_MESSAGES, CONSTRAINT_MESSAGES, SUCCESS_MESSAGES } from '../core/i18n/messages.js';
 import { DEFAULT_BODY_LIMITS } from './body-limits.js';
 import { DEFAULT_LOG_RATE_LIMIT, type LogRateLimitOptions } from './log-rate-limit.js';
 

@@ -4,8 +4,8 @@
  * nested payload cannot overflow the stack.
  */
 import type { ValidationError } from '@nestjs/common';
-import { CONSTRAINT_MESSAGES } from './i18n/messages.js';
-import { formatMessage, pickMessage } from './i18n/locale.js';
+import { CONSTRAINT_MESSAGES } from '../core/i18n/messages.js';
+import { formatMessage, pickMessage } from '../core/i18n/locale.js';
 
 /** One failed constraint of one field, before localization. */
 export interface FieldIssue {

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkBody } from './body-limits.js';
-import { DomainException } from './domain.exception.js';
+import { DomainException } from '../core/domain.exception.js';
 import { isJsonContentType, JsonShapeGuard } from './json-shape-guard.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
 

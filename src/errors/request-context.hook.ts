@@ -1,6 +1,6 @@
 import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestContext, runInRequestContext } from './request-context.js';
+import { requestContext, runInRequestContext } from '../core/request-context.js';
 
 interface HookOptions {
   readonly requestIdHeader: string;

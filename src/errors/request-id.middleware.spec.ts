@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveErrorsOptions } from './errors.options.js';
-import { currentRequestContext } from './request-context.js';
+import { currentRequestContext } from '../core/request-context.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 
 /** The middleware on a bare Node server, as an adapter other than Express or Fastify runs it. */

@@ -12,8 +12,8 @@ import type { IncomingMessage } from 'node:http';
 import { map, type Observable } from 'rxjs';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedErrorsOptions } from './errors.options.js';
-import { negotiateLocale, pickMessage } from './i18n/locale.js';
-import { rawRequest } from './request-context.js';
+import { negotiateLocale, pickMessage } from '../core/i18n/locale.js';
+import { rawRequest } from '../core/request-context.js';
 import { isPipeable } from '../shared/streams.js';
 
 const RAW_RESPONSE = 'nestjs-faultline:raw-response';

@@ -1,5 +1,5 @@
-import { DomainException } from './domain.exception.js';
-import { BuiltInErrors } from './error-catalog.js';
+import { DomainException } from '../core/domain.exception.js';
+import { BuiltInErrors } from '../core/error-catalog.js';
 import type { FieldIssue } from './field-errors.js';
 
 /**
