@@ -228,6 +228,13 @@ export interface ApiClientOptions {
    * @default {}
    */
   axios?: CreateAxiosDefaults;
+  /**
+   * For tests: the clock the retry budget refills by, in milliseconds like
+   * `performance.now()`, so a test can move time on instead of sleeping.
+   * Deadlines, backoff waits and the breaker keep real time.
+   * @default performance.now
+   */
+  clock?: () => number;
 }
 
 /** The options of a client with every default applied. */
@@ -248,6 +255,8 @@ export interface ResolvedApiClientOptions {
   readonly transport:
     { readonly type: 'node' } | ({ readonly type: 'undici' } & Required<UndiciTransportOptions>);
   readonly axios: CreateAxiosDefaults;
+  /** For tests: the retry budget's clock (`undefined`: `performance.now`). */
+  readonly clock: (() => number) | undefined;
 }
 
 /** Every client default, in one place: the policies' own defaults nested under their option. */
@@ -317,6 +326,7 @@ export function resolveApiClientOptions(
     bulkhead: options.bulkhead ?? false,
     transport: resolveTransport(options.transport ?? DEFAULT_API_CLIENT_OPTIONS.transport),
     axios: { ...options.axios },
+    clock: options.clock,
   };
 }
 

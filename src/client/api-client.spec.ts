@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client.js';
 import { resolveApiClientOptions } from './api-client.options.js';
@@ -26,5 +28,38 @@ describe('new ApiClient()', () => {
     expect(() => new ApiClient(forged)).toThrow(
       "ApiClient 'payments': option 'deadlineMs' must be an integer",
     );
+  });
+
+  it('refills the retry budget by the clock it is given', async () => {
+    let hits = 0;
+    const upstream = createServer((_request, response) => {
+      hits++;
+      response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    let now = 0;
+    const client = new ApiClient({
+      baseURL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      budget: { maxTokens: 1, ratio: 0, minPerSecond: 2 },
+      breaker: false,
+      clock: () => now,
+    });
+    const fail = () => client.get('/').catch((error: unknown) => error);
+    try {
+      await fail();
+      await fail();
+      expect(hits).toBe(3);
+      now = 500; // 2 tokens a second: one more token after 500 ms, no sleeping
+      await fail();
+      expect(hits).toBe(5);
+    } finally {
+      await client.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  it('checks the clock is a function', () => {
+    expect(() => new ApiClient({ clock: 1 as any })).toThrow("option 'clock' must be a function");
   });
 });

@@ -83,10 +83,11 @@ export class OverloadGuard {
       breaker: CircuitBreakerOptions | false;
       budget: RetryBudgetOptions | false;
       bulkhead: BulkheadOptions | false;
+      clock?: () => number;
     },
     private readonly emit: (event: ClientEvent) => void,
   ) {
-    this.budget = options.budget ? new RetryBudget(options.budget) : undefined;
+    this.budget = options.budget ? new RetryBudget(options.budget, options.clock) : undefined;
     if (options.breaker) {
       const { threshold, samplingDurationMs, minimumThroughput, breakDurationMs } = options.breaker;
       this.breaker = circuitBreaker(handleWhen(isUpstreamFault), {
