@@ -1,11 +1,10 @@
-export { ErrorsModule, type ErrorsModuleExtras, ERRORS_MODULE_OPTIONS } from './errors/errors.module.js';
+export { ErrorsModule, type ErrorsModuleExtras, ERRORS_MODULE_OPTIONS } from './module/errors.module.js';
 export {
-  DEFAULT_ERRORS_OPTIONS,
   resolveErrorsOptions,
   type ErrorsModuleOptions,
   type ResolvedErrorsOptions,
-  type ErrorFormat,
-} from './errors/errors.options.js';
+} from './module/errors-module.options.js';
+export { DEFAULT_ERRORS_OPTIONS, type ErrorFormat } from './errors/errors.options.js';
 export { RESOLVED_ERRORS_OPTIONS } from './errors/errors.constants.js';
 export {
   BuiltInErrors,
@@ -16,11 +15,7 @@ export {
   type ErrorEntries,
   type LocalizedMessages,
 } from './core/error-catalog.js';
-export {
-  DomainException,
-  isDomainException,
-  type DomainExceptionOptions,
-} from './core/domain.exception.js';
+export { DomainException, isDomainException, type DomainExceptionOptions } from './core/domain.exception.js';
 export { ValidationFailedException } from './errors/validation-failed.exception.js';
 export {
   EnvelopeValidationPipe,

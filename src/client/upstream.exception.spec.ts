@@ -5,7 +5,7 @@ import { DomainException, isDomainException } from '../core/domain.exception.js'
 import { BuiltInErrors } from '../core/error-catalog.js';
 import { mapException } from '../errors/envelope.mapper.js';
 import { renderError } from '../errors/envelope.renderer.js';
-import { resolveErrorsOptions } from '../errors/errors.options.js';
+import { resolveErrorsOptions } from '../module/errors-module.options.js';
 
 const UPSTREAM_URL = 'https://payments.internal.example/v1/charges?customer=cus_8842&token=***';
 const REASON = 'status 503; waiting 9000ms would pass the deadline';

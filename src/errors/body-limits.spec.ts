@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkBody, DEFAULT_BODY_LIMITS, type BodyLimits } from './body-limits.js';
+import { checkBody } from './body-limits.js';
+import { DEFAULT_BODY_LIMITS, type BodyLimits } from './errors.options.js';
 
 const limits: BodyLimits = { maxBodyDepth: 4, maxArrayLength: 3, maxBodyNodes: 20 };
 

@@ -6,32 +6,8 @@
  */
 import { DomainException } from '../core/domain.exception.js';
 import { BuiltInErrors } from '../core/error-catalog.js';
+import type { BodyLimits } from './errors.options.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
-
-/** Bounds on the parsed body of one request. */
-export interface BodyLimits {
-  /**
-   * Deepest nesting of objects and arrays (the body itself is depth 1).
-   * @default 32
-   */
-  readonly maxBodyDepth: number;
-  /**
-   * Most items of one array.
-   * @default 1000
-   */
-  readonly maxArrayLength: number;
-  /**
-   * Most values in the whole body (every object, array, string, number, ...).
-   * @default 5000
-   */
-  readonly maxBodyNodes: number;
-}
-
-export const DEFAULT_BODY_LIMITS: BodyLimits = Object.freeze({
-  maxBodyDepth: 32,
-  maxArrayLength: 1000,
-  maxBodyNodes: 5000,
-});
 
 /** The first bound a body passes, and where. */
 export interface BodyViolation {

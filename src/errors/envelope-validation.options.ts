@@ -1,6 +1,6 @@
 import type { ValidationPipeOptions } from '@nestjs/common';
 import type { ValidatorOptions } from '@nestjs/common/interfaces/external/validator-options.interface.js';
-import type { BodyLimits } from './body-limits.js';
+import type { BodyLimits } from './errors.options.js';
 
 /** Options of `EnvelopeValidationPipe`: every option of Nest's `ValidationPipe`, plus the field error cap. */
 export interface EnvelopeValidationPipeOptions extends ValidationPipeOptions {

@@ -13,16 +13,10 @@ import {
   type EnvelopeValidationPipeOptions,
   setsValidatorOptions,
 } from './envelope-validation.options.js';
-import { DEFAULT_ERRORS_OPTIONS } from './errors.options.js';
+import { type BodyLimits, DEFAULT_BODY_LIMITS, DEFAULT_ERRORS_OPTIONS } from './errors.options.js';
 import { collectFieldIssues, countFieldIssues } from './field-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
-import {
-  bodyLimitException,
-  checkBody,
-  DEFAULT_BODY_LIMITS,
-  tooComplexException,
-  type BodyLimits,
-} from './body-limits.js';
+import { bodyLimitException, checkBody, tooComplexException } from './body-limits.js';
 
 export {
   DEFAULT_VALIDATION_OPTIONS,

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { cleanPath, renderError, type RenderContext } from './envelope.renderer.js';
 import type { MappedError } from './envelope.mapper.js';
 import { BuiltInErrors, defineErrors, type ErrorEntry } from '../core/error-catalog.js';
-import { resolveErrorsOptions, type ErrorsModuleOptions } from './errors.options.js';
+import { resolveInboundOptions, type InboundErrorsOptions } from './errors.options.js';
 import type { FieldIssue } from './field-errors.js';
 
 const AppErrors = defineErrors({
@@ -17,8 +17,8 @@ const AppErrors = defineErrors({
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function options(extra: ErrorsModuleOptions = {}) {
-  return resolveErrorsOptions({ errors: [AppErrors], ...extra });
+function options(extra: InboundErrorsOptions = {}) {
+  return resolveInboundOptions({ errors: [AppErrors], ...extra });
 }
 
 function mapped(entry: ErrorEntry, extra: Partial<MappedError> = {}): MappedError {

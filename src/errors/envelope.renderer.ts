@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { MappedError } from './envelope.mapper.js';
-import type { ResolvedErrorsOptions } from './errors.options.js';
+import type { ResolvedInboundOptions } from './errors.options.js';
 import { renderFieldErrors, type FieldError } from './field-errors.js';
 import { formatMessage, pickLocale } from '../core/i18n/locale.js';
 
@@ -71,7 +71,7 @@ const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 export function renderError(
   error: MappedError,
   context: RenderContext,
-  options: ResolvedErrorsOptions,
+  options: ResolvedInboundOptions,
 ): RenderedError {
   const { entry } = error;
   const texts = options.entryMessages[entry.reason] ?? entry.messages;

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { throwError, type Observable } from 'rxjs';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
-import type { ResolvedErrorsOptions } from './errors.options.js';
+import type { ResolvedInboundOptions } from './errors.options.js';
 import { causeSummary, describeFailure, failureLine, stackWithCauses } from './error-log.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderError, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
@@ -79,7 +79,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
   private readonly limiter: LogRateLimiter | undefined;
 
   constructor(
-    @Inject(RESOLVED_ERRORS_OPTIONS) protected readonly options: ResolvedErrorsOptions,
+    @Inject(RESOLVED_ERRORS_OPTIONS) protected readonly options: ResolvedInboundOptions,
     protected readonly adapterHost: HttpAdapterHost,
   ) {
     this.limiter = options.logRateLimit

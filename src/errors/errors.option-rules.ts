@@ -1,7 +1,5 @@
-/** What each `ErrorsModule` option allows, checked at startup by `resolveErrorsOptions`. */
+/** What each inbound option allows, checked at startup (see `ErrorsModule`'s options). */
 import type { ValidationPipeOptions } from '@nestjs/common';
-import { API_CLIENT_OPTIONS_RULE } from '../client/api-client.option-rules.js';
-import { DEFAULT_CLIENT } from '../client/api-client.options.js';
 import {
   arrayOf,
   described,
@@ -28,7 +26,7 @@ import {
   oneOf,
   string,
 } from '../shared/option-values.js';
-import type { ErrorsModuleOptions } from './errors.options.js';
+import type { InboundErrorsOptions } from './errors.options.js';
 
 /** A catalog entry as `defineErrors` makes it; the catalog checks the rest. */
 export function isEntryLike(value: unknown): value is { readonly reason: string } {
@@ -80,15 +78,8 @@ const VALIDATION_RULES: { readonly [K in keyof ValidationPipeOptions]-?: Rule } 
   stopAtFirstError: boolean,
 };
 
-const clientName = rule(
-  `a client name other than '${DEFAULT_CLIENT}' (the default client's options are 'client')`,
-  (name) => name !== DEFAULT_CLIENT && name !== '',
-);
-
-const EXTRA =
-  'it changes what the module installs, so it sits beside useFactory in forRootAsync, not in what the factory returns';
-
-const ERRORS_RULES: Shape<ErrorsModuleOptions> = {
+/** The rule of each inbound option. */
+export const INBOUND_OPTIONS_RULES: Shape<InboundErrorsOptions> = {
   errors: described(
     either(errorGroup, arrayOf(errorGroup)),
     'a defineErrors() result, one of its entries, or an array of them',
@@ -111,36 +102,4 @@ const ERRORS_RULES: Shape<ErrorsModuleOptions> = {
   maxBodyNodes: integer(1),
   maxDetailsBytes: integer(0),
   logRateLimit: orFalse(shape({ lines: integer(1), intervalMs: milliseconds(1) })),
-  client: API_CLIENT_OPTIONS_RULE,
-  clients: recordOf(API_CLIENT_OPTIONS_RULE, clientName),
 };
-
-/** The rule of `ErrorsModule`'s options. */
-export const ERRORS_OPTIONS_RULE: Rule = shape(ERRORS_RULES, {
-  meant: { locale: 'defaultLocale', logLevel: 'clientErrorLogLevel', timeout: 'client.attemptTimeoutMs' },
-  notes: {
-    isGlobal: EXTRA,
-    filter: EXTRA,
-    validationPipe: EXTRA,
-    successEnvelope: EXTRA,
-    clientNames: EXTRA,
-  },
-});
-
-/** The rule of the extras, beside the options of `forRoot` and `forRootAsync`. */
-export const ERRORS_EXTRAS_RULE: Rule = shape(
-  {
-    isGlobal: boolean,
-    filter: boolean,
-    validationPipe: boolean,
-    successEnvelope: boolean,
-    clientNames: arrayOf(
-      described(
-        rule('a client name', (name) => typeof name === 'string' && name !== ''),
-        'a client name',
-      ),
-    ),
-  },
-  // the options (forRoot) or useFactory, inject, ... (forRootAsync) sit beside them
-  { unknownKeys: 'typos' },
-);

@@ -1,17 +1,57 @@
 import type { LogLevel, ValidationPipeOptions } from '@nestjs/common';
-import { ErrorCatalog, type ErrorDefinition, type ErrorEntries, type ErrorEntry } from '../core/error-catalog.js';
 import {
-  type ApiClientOptions,
-  DEFAULT_CLIENT,
-  type ResolvedApiClientOptions,
-  resolveApiClientOptions,
-} from '../client/api-client.options.js';
+  ErrorCatalog,
+  type ErrorDefinition,
+  type ErrorEntries,
+  type ErrorEntry,
+} from '../core/error-catalog.js';
 import { withoutUndefined } from '../shared/objects.js';
-import { checkOptions } from '../shared/option-checks.js';
-import { ERRORS_OPTIONS_RULE, isEntryLike } from './errors.option-rules.js';
+import { isEntryLike } from './errors.option-rules.js';
 import { BUILT_IN_MESSAGES, CONSTRAINT_MESSAGES, SUCCESS_MESSAGES } from '../core/i18n/messages.js';
-import { DEFAULT_BODY_LIMITS } from './body-limits.js';
-import { DEFAULT_LOG_RATE_LIMIT, type LogRateLimitOptions } from './log-rate-limit.js';
+
+/** Bounds on the parsed body of one request. */
+export interface BodyLimits {
+  /**
+   * Deepest nesting of objects and arrays (the body itself is depth 1).
+   * @default 32
+   */
+  readonly maxBodyDepth: number;
+  /**
+   * Most items of one array.
+   * @default 1000
+   */
+  readonly maxArrayLength: number;
+  /**
+   * Most values in the whole body (every object, array, string, number, ...).
+   * @default 5000
+   */
+  readonly maxBodyNodes: number;
+}
+
+/** The body bounds' defaults (also in `DEFAULT_ERRORS_OPTIONS`). */
+export const DEFAULT_BODY_LIMITS: BodyLimits = Object.freeze({
+  maxBodyDepth: 32,
+  maxArrayLength: 1000,
+  maxBodyNodes: 5000,
+});
+
+/** How many failure lines of one kind may be written per window. */
+export interface LogRateLimitOptions {
+  /**
+   * Lines of one kind (status and reason; for a 5xx also the error's class
+   * and where it was thrown) written per window; the rest are counted.
+   * @default 10
+   */
+  readonly lines: number;
+  /**
+   * Length of a window, in milliseconds.
+   * @default 10000
+   */
+  readonly intervalMs: number;
+}
+
+/** Log protection's defaults (also `DEFAULT_ERRORS_OPTIONS.logRateLimit`). */
+export const DEFAULT_LOG_RATE_LIMIT: LogRateLimitOptions = Object.freeze({ lines: 10, intervalMs: 10_000 });
 
 /** One {@link defineErrors} result, or one of its entries. */
 export type ErrorGroup = ErrorEntries<Record<string, ErrorDefinition>> | ErrorEntry;
@@ -19,8 +59,11 @@ export type ErrorGroup = ErrorEntries<Record<string, ErrorDefinition>> | ErrorEn
 /** Envelope formats. */
 export type ErrorFormat = 'envelope' | 'problem';
 
-/** Options of `ErrorsModule.forRoot()` / the factory of `forRootAsync()`. */
-export interface ErrorsModuleOptions {
+/**
+ * Options of the inbound half: catalog, envelope, locales, request id,
+ * validation and logging (`ErrorsModuleOptions` adds the outbound clients).
+ */
+export interface InboundErrorsOptions {
   /**
    * The app's error entries: one {@link defineErrors} result, one entry, or
    * an array of them. A code or reason used twice fails at startup.
@@ -138,31 +181,14 @@ export interface ErrorsModuleOptions {
    * @default { lines: 10, intervalMs: 10000 }
    */
   logRateLimit?: Partial<LogRateLimitOptions> | false;
-  /**
-   * The default outbound client, injected as `ApiClient`. Its request id
-   * header defaults to `requestIdHeader`.
-   * @default {} (every client default)
-   */
-  client?: ApiClientOptions;
-  /**
-   * Named outbound clients, injected with `@InjectApiClient(name)`. With
-   * `forRootAsync`, also list their names in the `clientNames` extra.
-   * @default {}
-   */
-  clients?: Readonly<Record<string, ApiClientOptions>>;
 }
 
-/** Every option with its default applied, and the catalog built. */
-export interface ResolvedErrorsOptions extends Required<
-  Omit<
-    ErrorsModuleOptions,
-    'errors' | 'problemTypeBaseUri' | 'messages' | 'client' | 'clients' | 'logRateLimit'
-  >
+/** Every inbound option with its default applied, and the catalog built. */
+export interface ResolvedInboundOptions extends Required<
+  Omit<InboundErrorsOptions, 'errors' | 'problemTypeBaseUri' | 'messages' | 'logRateLimit'>
 > {
   readonly problemTypeBaseUri: string | undefined;
   readonly logRateLimit: LogRateLimitOptions | false;
-  /** Every outbound client by name, `default` included, defaults applied. */
-  readonly clients: Readonly<Record<string, ResolvedApiClientOptions>>;
   readonly catalog: ErrorCatalog;
   /** Texts of catalog entries by reason, then locale, overrides applied. */
   readonly entryMessages: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -172,7 +198,7 @@ export interface ResolvedErrorsOptions extends Required<
   readonly constraintMessages: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-/** The defaults, in one place. */
+/** The inbound defaults, in one place. */
 export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   locales: Object.freeze(['zh-CN', 'en']),
   defaultLocale: 'zh-CN',
@@ -189,25 +215,17 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   maxDetailsBytes: 4096,
   logRateLimit: DEFAULT_LOG_RATE_LIMIT,
 } satisfies Omit<
-  ResolvedErrorsOptions,
-  'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri' | 'clients'
+  ResolvedInboundOptions,
+  'catalog' | 'entryMessages' | 'constraintMessages' | 'successMessages' | 'problemTypeBaseUri'
 >);
 
 /**
- * Checks every option (a bad one throws, naming it), applies the defaults
- * once and builds the catalog (throws on duplicates).
+ * Applies the inbound defaults once and builds the catalog (throws on
+ * duplicates). The options are checked already (`INBOUND_OPTIONS_RULES`),
+ * by whoever took them.
  */
-export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
-  checkOptions('ErrorsModule', options, ERRORS_OPTIONS_RULE);
-  const {
-    errors = [],
-    messages = {},
-    problemTypeBaseUri,
-    client,
-    clients = {},
-    logRateLimit,
-    ...rest
-  } = options;
+export function resolveInboundOptions(options: InboundErrorsOptions = {}): ResolvedInboundOptions {
+  const { errors = [], messages = {}, problemTypeBaseUri, logRateLimit, ...rest } = options;
   const resolved = {
     ...DEFAULT_ERRORS_OPTIONS,
     ...withoutUndefined(rest),
@@ -238,13 +256,6 @@ export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): Resolve
     constraintMessages[key] = { ...constraintMessages[key], ...texts };
   }
   const successMessages = { ...SUCCESS_MESSAGES, ...messages['SUCCESS'] };
-  const resolvedClients: Record<string, ResolvedApiClientOptions> = {};
-  for (const [name, clientOptions] of Object.entries({ [DEFAULT_CLIENT]: client, ...clients })) {
-    resolvedClients[name] = resolveApiClientOptions(name, {
-      requestIdHeader: resolved.requestIdHeader,
-      ...withoutUndefined(clientOptions ?? {}),
-    });
-  }
   return {
     ...resolved,
     problemTypeBaseUri,
@@ -252,6 +263,5 @@ export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): Resolve
     entryMessages,
     constraintMessages,
     successMessages,
-    clients: resolvedClients,
   };
 }

@@ -6,7 +6,8 @@
  * deeper or wider than the bounds is refused before it is parsed.
  */
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { bodyLimitException, type BodyLimits } from './body-limits.js';
+import { bodyLimitException } from './body-limits.js';
+import type { BodyLimits } from './errors.options.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

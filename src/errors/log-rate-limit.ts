@@ -4,23 +4,7 @@
  * summary line with the count of what was left out. Pure apart from the
  * clock and timer it is given.
  */
-
-/** How many failure lines of one kind may be written per window. */
-export interface LogRateLimitOptions {
-  /**
-   * Lines of one kind (status and reason; for a 5xx also the error's class
-   * and where it was thrown) written per window; the rest are counted.
-   * @default 10
-   */
-  readonly lines: number;
-  /**
-   * Length of a window, in milliseconds.
-   * @default 10000
-   */
-  readonly intervalMs: number;
-}
-
-export const DEFAULT_LOG_RATE_LIMIT: LogRateLimitOptions = Object.freeze({ lines: 10, intervalMs: 10_000 });
+import type { LogRateLimitOptions } from './errors.options.js';
 
 /** The time source and timer of a limiter (tests give their own). */
 export interface LimiterClock {

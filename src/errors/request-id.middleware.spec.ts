@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveErrorsOptions } from './errors.options.js';
+import { resolveInboundOptions } from './errors.options.js';
 import { currentRequestContext } from '../core/request-context.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 
@@ -11,7 +11,7 @@ describe('RequestIdMiddleware', () => {
   let port: number;
 
   beforeAll(async () => {
-    const middleware = new RequestIdMiddleware(resolveErrorsOptions());
+    const middleware = new RequestIdMiddleware(resolveInboundOptions());
     server = createServer((req, res) => {
       middleware.use(req, res, () => {
         // the handler runs inside the request's context

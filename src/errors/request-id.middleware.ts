@@ -1,7 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
-import type { ResolvedErrorsOptions } from './errors.options.js';
+import type { ResolvedInboundOptions } from './errors.options.js';
 import { enterRequest, SET_HEADER } from './request-context.hook.js';
 
 /**
@@ -11,7 +11,7 @@ import { enterRequest, SET_HEADER } from './request-context.hook.js';
  */
 @Injectable()
 export class RequestIdMiddleware implements NestMiddleware {
-  constructor(@Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedErrorsOptions) {}
+  constructor(@Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedInboundOptions) {}
 
   use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
     enterRequest(request, this.options, response, SET_HEADER, next);

@@ -11,7 +11,7 @@ import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { map, type Observable } from 'rxjs';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
-import type { ResolvedErrorsOptions } from './errors.options.js';
+import type { ResolvedInboundOptions } from './errors.options.js';
 import { negotiateLocale, pickMessage } from '../core/i18n/locale.js';
 import { rawRequest } from '../core/request-context.js';
 import { isPipeable } from '../shared/streams.js';
@@ -36,7 +36,7 @@ export interface SuccessEnvelope<T> {
 @Injectable()
 export class SuccessEnvelopeInterceptor implements NestInterceptor {
   constructor(
-    @Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedErrorsOptions,
+    @Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedInboundOptions,
     private readonly reflector: Reflector,
   ) {}
 

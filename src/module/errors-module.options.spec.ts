@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { DEFAULT_ERRORS_OPTIONS, resolveErrorsOptions } from './errors.options.js';
+import { DEFAULT_ERRORS_OPTIONS } from '../errors/errors.options.js';
+import { resolveErrorsOptions } from './errors-module.options.js';
 import { BuiltInErrors, ErrorCatalog, defineErrors } from '../core/error-catalog.js';
 import { CONSTRAINT_MESSAGES } from '../core/i18n/messages.js';
 

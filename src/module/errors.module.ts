@@ -9,24 +9,24 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import { ApiClient } from '../client/api-client.js';
-import { DEFAULT_CLIENT } from '../client/api-client.options.js';
+import { apiClientProviders, RESOLVED_CLIENT_OPTIONS } from '../client/api-client.providers.js';
 import { getApiClientToken } from '../client/api-client.tokens.js';
-import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
-import { EnvelopeValidationPipe } from './envelope-validation.pipe.js';
+import { BuiltInErrors } from '../core/error-catalog.js';
+import { EnvelopeValidationPipe } from '../errors/envelope-validation.pipe.js';
+import { ErrorEnvelopeFilter } from '../errors/error-envelope.filter.js';
+import { RESOLVED_ERRORS_OPTIONS } from '../errors/errors.constants.js';
+import { installJsonShapeGuard } from '../errors/json-shape-guard.js';
+import { installRequestContextHook } from '../errors/request-context.hook.js';
+import { RequestIdMiddleware } from '../errors/request-id.middleware.js';
+import { envelopeStreamErrors } from '../errors/stream-errors.js';
+import { SuccessEnvelopeInterceptor } from '../errors/success-envelope.interceptor.js';
 import { checkOptions, isObject } from '../shared/option-checks.js';
-import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
-import { ERRORS_EXTRAS_RULE } from './errors.option-rules.js';
 import {
-  resolveErrorsOptions,
+  ERRORS_EXTRAS_RULE,
   type ErrorsModuleOptions,
   type ResolvedErrorsOptions,
-} from './errors.options.js';
-import { installRequestContextHook } from './request-context.hook.js';
-import { RequestIdMiddleware } from './request-id.middleware.js';
-import { SuccessEnvelopeInterceptor } from './success-envelope.interceptor.js';
-import { envelopeStreamErrors } from './stream-errors.js';
-import { installJsonShapeGuard } from './json-shape-guard.js';
-import { BuiltInErrors } from '../core/error-catalog.js';
+  resolveErrorsOptions,
+} from './errors-module.options.js';
 
 /**
  * Options that change what the module installs. They sit next to the
@@ -62,14 +62,22 @@ export const {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN: ERRORS_MODULE_OPTIONS,
   OPTIONS_TYPE: ERRORS_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: ERRORS_ASYNC_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<ErrorsModuleOptions>({ moduleName: 'Errors' })
   .setClassMethodName('forRoot')
   .setExtras<ErrorsModuleExtras>(DEFAULT_EXTRAS, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...enhancers(extras), ...namedClients(extras.clientNames)],
-    exports: [...(definition.exports ?? []), ...extras.clientNames.map((name) => getApiClientToken(name))],
+    providers: [
+      ...(definition.providers ?? []),
+      ...enhancers(extras),
+      ...apiClientProviders(extras.clientNames),
+    ],
+    exports: [
+      ...(definition.exports ?? []),
+      ApiClient,
+      ...extras.clientNames.map((name) => getApiClientToken(name)),
+    ],
   }))
   .build();
 
@@ -116,22 +124,6 @@ function checkExtras(options: Partial<ErrorsModuleExtras>): void {
   checkOptions('ErrorsModule', extras, ERRORS_EXTRAS_RULE);
 }
 
-function namedClients(names: readonly string[]): Provider[] {
-  return names.map((name) => ({
-    provide: getApiClientToken(name),
-    inject: [RESOLVED_ERRORS_OPTIONS],
-    useFactory: (options: ResolvedErrorsOptions) => {
-      const client = options.clients[name];
-      if (!client) {
-        throw new Error(
-          `ErrorsModule: client '${name}' is named in clientNames but has no options in clients.`,
-        );
-      }
-      return new ApiClient(client);
-    },
-  }));
-}
-
 /**
  * Makes every failure of the app leave as one envelope: a global exception
  * filter, a validation pipe and a request id, from one call.
@@ -148,15 +140,15 @@ function namedClients(names: readonly string[]): Provider[] {
       inject: [ERRORS_MODULE_OPTIONS],
       useFactory: (options: ErrorsModuleOptions) => resolveErrorsOptions(options),
     },
+    {
+      provide: RESOLVED_CLIENT_OPTIONS,
+      inject: [RESOLVED_ERRORS_OPTIONS],
+      useFactory: (options: ResolvedErrorsOptions) => options.clients,
+    },
     ErrorEnvelopeFilter,
     RequestIdMiddleware,
-    {
-      provide: ApiClient,
-      inject: [RESOLVED_ERRORS_OPTIONS],
-      useFactory: (options: ResolvedErrorsOptions) => new ApiClient(options.clients[DEFAULT_CLIENT]),
-    },
   ],
-  exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter, ApiClient],
+  exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter],
 })
 export class ErrorsModule extends ConfigurableModuleClass implements NestModule {
   constructor(
@@ -186,7 +178,7 @@ export class ErrorsModule extends ConfigurableModuleClass implements NestModule 
     return super.forRoot({ ...options, clientNames: [...clientNames] });
   }
 
-  static override forRootAsync(options: typeof ERRORS_ASYNC_OPTIONS_TYPE): DynamicModule {
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
     checkExtras(options);
     return super.forRootAsync(options);
   }
