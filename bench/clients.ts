@@ -9,7 +9,7 @@ import axiosRetry, { exponentialDelay } from 'axios-retry';
 import { Agent as HttpAgent } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { Agent as UndiciAgent, request } from 'undici';
-import { createUndiciAdapter } from '../src/client/undici.adapter.js';
+import { createUndiciAdapter } from '../src/client/undici/undici-adapter.js';
 import { ApiClient, type ApiClientOptions } from '../src/index.js';
 
 export const PATH = '/items/42';

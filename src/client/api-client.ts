@@ -22,7 +22,7 @@ import { makeMethodHeadersLazy } from './method-headers.js';
 import { nodeTransport } from './node-transport.js';
 import { type ClientStats, OverloadGuard } from './overload-guard.js';
 import { ResponseInterceptors } from './response-interceptors.js';
-import { createUndiciAdapter } from './undici.adapter.js';
+import { createUndiciAdapter } from './undici/undici-adapter.js';
 import { UpstreamException } from './upstream.exception.js';
 
 /**

@@ -10,7 +10,7 @@
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { type CallState, callOf, deadlineError } from './call-state.js';
 import { isSecretHeader } from './redact.js';
-import { releaseWhenClosed } from './undici.streams.js';
+import { releaseWhenClosed } from './undici/stream-cancellation.js';
 
 /** `adapter` (axios' http adapter) under the call's deadline and with its secrets kept to their origin. */
 export function nodeTransport(adapter: AxiosAdapter): AxiosAdapter {

@@ -6,7 +6,7 @@
  * ERR_CANCELED ("Request stream has been aborted").
  */
 import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
-import { isPipeable } from '../shared/streams.js';
+import { isPipeable } from '../../shared/streams.js';
 
 interface StreamLike {
   once(event: string, listener: (...args: unknown[]) => void): unknown;

@@ -16,13 +16,13 @@ import {
 } from 'axios';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Agent, type Dispatcher } from 'undici';
-import { DEFAULT_UNDICI_TRANSPORT, type UndiciTransportOptions } from './api-client.options.js';
-import { nodeTransport } from './node-transport.js';
-import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './undici.answer.js';
-import { nodeCodeOf } from './undici.errors.js';
-import { RedirectChain } from './undici.redirects.js';
-import { needsNodeAdapter, type Outgoing, outgoing } from './undici.request.js';
-import { cancelOnRequestStreamAbort, releaseWhenClosed } from './undici.streams.js';
+import { DEFAULT_UNDICI_TRANSPORT, type UndiciTransportOptions } from '../api-client.options.js';
+import { nodeTransport } from '../node-transport.js';
+import { axiosResponse, bufferedAnswer, discard, type HopOptions, streamedAnswer } from './upstream-answer.js';
+import { nodeCodeOf } from './transport-errors.js';
+import { RedirectChain } from './redirect-chain.js';
+import { needsNodeAdapter, type Outgoing, outgoing } from './outgoing-request.js';
+import { cancelOnRequestStreamAbort, releaseWhenClosed } from './stream-cancellation.js';
 
 const TIMEOUT = Symbol('timeout');
 

@@ -2,7 +2,7 @@
  * The answer side of the undici transport. A buffered response (every
  * response type but `stream`) is read by a dispatch handler into one Buffer,
  * with no stream per response, and a coded one decoded in one zlib call — or
- * as it arrives, once it is too large for one (see undici.decode.ts);
+ * as it arrives, once it is too large for one (see body-decoder.ts);
  * `maxContentLength` counts the bytes the caller would get, and stops the
  * read as soon as they pass it. `stream` keeps undici's `request` and its
  * body stream, decoded and limited by streams on it.
@@ -11,9 +11,9 @@ import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } fro
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { BodyDecoder, type Coding, codingOf, decoderStreams, overLimit } from './undici.decode.js';
-import { cutOffError } from './undici.errors.js';
-import type { Target } from './undici.target.js';
+import { BodyDecoder, type Coding, codingOf, decoderStreams, overLimit } from './body-decoder.js';
+import { cutOffError } from './transport-errors.js';
+import type { Target } from './request-target.js';
 
 const EMPTY = Buffer.alloc(0);
 

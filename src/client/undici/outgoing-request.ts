@@ -9,7 +9,7 @@ import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios
 import axios from 'axios';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { type Target, targetOf } from './undici.target.js';
+import { type Target, targetOf } from './request-target.js';
 
 /** What one attempt sends. */
 export interface Outgoing {

@@ -1,7 +1,7 @@
 import { Axios, type InternalAxiosRequestConfig } from 'axios';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Target, targetOf } from './undici.target.js';
+import { type Target, targetOf } from './request-target.js';
 
 /** What axios' own http adapter would request: axios joins, the WHATWG parser encodes. */
 function expected(config: InternalAxiosRequestConfig): Target {

@@ -10,8 +10,8 @@
 import { AxiosError, type InternalAxiosRequestConfig } from 'axios';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import { isSecretHeader } from './redact.js';
-import { type Target, targetOfUrl } from './undici.target.js';
+import { isSecretHeader } from '../redact.js';
+import { type Target, targetOfUrl } from './request-target.js';
 
 /** follow-redirects' own default. */
 const MAX_REDIRECTS = 21;
