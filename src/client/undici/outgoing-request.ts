@@ -9,7 +9,7 @@ import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios
 import axios from 'axios';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { type Target, targetOf } from './request-target.js';
+import { type BaseUrlCache, type Target, targetOf } from './request-target.js';
 
 /** What one attempt sends. */
 export interface Outgoing {
@@ -83,9 +83,13 @@ function sentByUndici(data: unknown): boolean {
  * it (a `data:` or `file:` URL, a `Content-Length` of the caller's that is
  * not the body's own, a stream under `maxBodyLength`); a promise of it for a
  * Blob, read first. A mistake in the call throws what that adapter throws.
+ * `bases`: the base URLs its adapter has parsed.
  */
-export function outgoing(config: InternalAxiosRequestConfig): Outgoing | Promise<Outgoing> | undefined {
-  const target = targetOf(config);
+export function outgoing(
+  config: InternalAxiosRequestConfig,
+  bases: BaseUrlCache,
+): Outgoing | Promise<Outgoing> | undefined {
+  const target = targetOf(config, bases);
   const protocol = target.protocol;
   if (protocol !== 'http:' && protocol !== 'https:') {
     if (protocol === 'data:' || protocol === 'file:') return undefined;

@@ -1,7 +1,8 @@
 /**
  * Where the undici transport sends an attempt: `baseURL` + `url` as axios
  * joins them, parsed as the WHATWG URL parser does. A relative URL under a
- * base URL seen before is joined without parsing the whole again.
+ * base URL its adapter has seen before is joined without parsing the whole
+ * again.
  */
 import { Axios, AxiosError, type InternalAxiosRequestConfig } from 'axios';
 
@@ -17,10 +18,8 @@ export interface Target {
 
 const urlBuilder = new Axios({});
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
-/** Base URLs seen, parsed once: a relative URL is then joined without parsing the whole again. */
-const BASES = new Map<string, BaseUrl | null>();
 const MAX_BASES = 64;
-interface BaseUrl extends Omit<Target, 'path' | 'auth'> {
+export interface BaseUrl extends Omit<Target, 'path' | 'auth'> {
   /** The base's path without its trailing slash. */
   readonly prefix: string;
 }
@@ -31,8 +30,30 @@ interface BaseUrl extends Omit<Target, 'path' | 'auth'> {
 const PLAIN_RELATIVE = /^[\w\-.~!$&()*+,;=:@%/?]*[\w\-.~!$&()*+,;=:@%/]$/;
 const DOT_SEGMENT = /(?:^|\/)\.\.?(?:[/?]|$)/;
 
+/**
+ * The base URLs one adapter has seen, parsed once (`null`: one that cannot
+ * take the shortcut): a relative URL is then joined without parsing the
+ * whole again. At most `MAX_BASES`; past that it starts over.
+ */
+export class BaseUrlCache {
+  private readonly parsed = new Map<string, BaseUrl | null>();
+
+  get(base: string): BaseUrl | null {
+    let parsed = this.parsed.get(base);
+    if (parsed !== undefined) return parsed;
+    const url = new URL(`${base.replace(/\/?\/$/, '')}/`);
+    parsed =
+      url.search || url.hash || url.username || url.password
+        ? null
+        : { origin: url.origin, host: url.host, protocol: url.protocol, prefix: url.pathname.slice(0, -1) };
+    if (this.parsed.size >= MAX_BASES) this.parsed.clear();
+    this.parsed.set(base, parsed);
+    return parsed;
+  }
+}
+
 /** `baseURL` + `url` as axios combines them, parsed as `new URL` does. */
-export function targetOf(config: InternalAxiosRequestConfig): Target {
+export function targetOf(config: InternalAxiosRequestConfig, bases: BaseUrlCache): Target {
   const url = config.url ?? '';
   const base = config.baseURL;
   if (
@@ -42,7 +63,7 @@ export function targetOf(config: InternalAxiosRequestConfig): Target {
     !ABSOLUTE_URL.test(url) &&
     !DOT_SEGMENT.test(url)
   ) {
-    const parsed = baseUrl(base);
+    const parsed = bases.get(base);
     if (parsed) {
       const { origin, host, protocol, prefix } = parsed;
       return {
@@ -55,19 +76,6 @@ export function targetOf(config: InternalAxiosRequestConfig): Target {
     }
   }
   return targetOfUrl(new URL(fullUrl(config)));
-}
-
-function baseUrl(base: string): BaseUrl | null {
-  let parsed = BASES.get(base);
-  if (parsed !== undefined) return parsed;
-  const url = new URL(`${base.replace(/\/?\/$/, '')}/`);
-  parsed =
-    url.search || url.hash || url.username || url.password
-      ? null
-      : { origin: url.origin, host: url.host, protocol: url.protocol, prefix: url.pathname.slice(0, -1) };
-  if (BASES.size >= MAX_BASES) BASES.clear();
-  BASES.set(base, parsed);
-  return parsed;
 }
 
 export function targetOfUrl(url: URL): Target {

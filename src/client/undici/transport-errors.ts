@@ -3,9 +3,13 @@
  * fault, so that both transports are classified alike: Node's socket codes,
  * llhttp's `HPE_*` codes (undici's parser errors carry llhttp's reason but
  * no code), and axios' own "stream has been aborted" for a body the upstream
- * cut off after its headers.
+ * cut off after its headers; an attempt's timeout, cancellation and status
+ * failures as axios' own errors.
  */
-import { AxiosError, type AxiosResponse } from 'axios';
+import { AxiosError, type AxiosResponse, CanceledError, type InternalAxiosRequestConfig } from 'axios';
+
+/** The abort reason of an attempt that ran out of time. */
+export const TIMEOUT = Symbol('timeout');
 
 /** undici's own error codes, as the Node codes the rest of the client knows. */
 const NODE_CODES: Readonly<Record<string, string>> = {
@@ -61,6 +65,42 @@ export function cutOffError(error: unknown, response: AxiosResponse): AxiosError
     'stream has been aborted',
     AxiosError.ERR_BAD_RESPONSE,
     response.config,
+    response.request,
+    response,
+  );
+}
+
+/** How an attempt's abort ended, if it did. */
+interface Aborted {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+}
+
+/** A failed attempt as axios' http adapter fails it: its timeout, its cancellation, or the Node code. */
+export function toAxiosError(error: unknown, config: InternalAxiosRequestConfig, signal: Aborted): unknown {
+  if (error instanceof AxiosError) return error;
+  if (signal.aborted) {
+    if (signal.reason === TIMEOUT) {
+      const transitional = config.transitional;
+      return new AxiosError(
+        config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`,
+        transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
+        config,
+      );
+    }
+    return signal.reason instanceof CanceledError ? signal.reason : new CanceledError(undefined, config);
+  }
+  return AxiosError.from(error as Error, nodeCodeOf(error), config);
+}
+
+/** The response, or the same error as axios' own settle() when `validateStatus` refuses it. */
+export function settle(response: AxiosResponse, config: InternalAxiosRequestConfig): AxiosResponse {
+  const validate = config.validateStatus;
+  if (!response.status || !validate || validate(response.status)) return response;
+  throw new AxiosError(
+    `Request failed with status code ${response.status}`,
+    [AxiosError.ERR_BAD_REQUEST, AxiosError.ERR_BAD_RESPONSE][Math.floor(response.status / 100) - 4],
+    config,
     response.request,
     response,
   );
