@@ -229,6 +229,76 @@ catch (error) { console.log(error.code); }`,
     expect(deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
+  it('nestjs-faultline/errors loads neither axios, undici nor cockatiel; the root entry does', async () => {
+    // every module resolved (ESM, through a resolve hook) or required (CommonJS) while importing an entry
+    write(
+      join(consumer, 'loaded-hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(log, resolved.url + '\\n');
+  return resolved;
+}`,
+    );
+    write(
+      join(consumer, 'loaded.mjs'),
+      `import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+const [entry, log] = process.argv.slice(2);
+writeFileSync(log, '');
+register('./loaded-hooks.mjs', import.meta.url, { data: { log } });
+const lib = await import(entry);
+const loaded = [...readFileSync(log, 'utf8').split('\\n'), ...Object.keys(createRequire(import.meta.url).cache)];
+const packages = ['axios', 'axios-retry', 'undici', 'cockatiel', '@nestjs/axios'].filter((name) =>
+  loaded.some((url) => url.includes('/node_modules/' + name + '/')));
+console.log(JSON.stringify({ packages, names: Object.keys(lib) }));`,
+    );
+    const run = async (entry: string) => {
+      const { status, stdout, stderr } = await node(
+        ['loaded.mjs', entry, join(consumer, `${entry.replace(/\W+/g, '-')}.log`)],
+        consumer,
+      );
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      return JSON.parse(stdout) as { packages: string[]; names: string[] };
+    };
+    const inbound = await run('nestjs-faultline/errors');
+    expect(inbound.names).toEqual(
+      expect.arrayContaining([
+        'ErrorEnvelopeFilter',
+        'EnvelopeValidationPipe',
+        'DomainException',
+        'defineErrors',
+        'mapException',
+      ]),
+    );
+    expect(inbound.names).not.toContain('ApiClient');
+    expect(inbound.packages).toEqual([]);
+    const whole = await run('nestjs-faultline');
+    expect(whole.packages).toEqual(expect.arrayContaining(['axios', 'undici', 'cockatiel']));
+    expect(whole.names).toEqual(expect.arrayContaining(inbound.names));
+  });
+
+  it('nestjs-faultline/advanced holds the building blocks; the root keeps them as deprecated aliases', async () => {
+    writeFileSync(
+      join(consumer, 'advanced.mjs'),
+      `import * as advanced from 'nestjs-faultline/advanced';
+import * as root from 'nestjs-faultline';
+const names = Object.keys(advanced);
+console.log(JSON.stringify({ names, different: names.filter((name) => root[name] !== advanced[name]) }));`,
+    );
+    const { status, stdout, stderr } = await node(['advanced.mjs'], consumer);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const seen = JSON.parse(stdout) as { names: string[]; different: string[] };
+    expect(seen.names).toEqual(
+      expect.arrayContaining(['planRetry', 'RetryBudget', 'redactUrl', 'requestContext']),
+    );
+    expect(seen.different).toEqual([]);
+  });
+
   it('require() gives the very module import gives: one copy of every class, no warning', async () => {
     writeFileSync(
       join(consumer, 'consumer.cjs'),

@@ -1,0 +1,54 @@
+/**
+ * `nestjs-faultline/errors`: the inbound half alone — the shared error model
+ * (exception base, catalog, i18n, request context), the filter, the
+ * validation pipe, the mapper and renderer, the request id step. It loads
+ * neither axios, undici nor cockatiel. `ErrorsModule`, which also registers
+ * the outbound clients, is in the package's root entry.
+ */
+export {
+  BuiltInErrors,
+  ErrorCatalog,
+  defineErrors,
+  type ErrorDefinition,
+  type ErrorEntry,
+  type ErrorEntries,
+  type LocalizedMessages,
+} from '../core/error-catalog.js';
+export { DomainException, isDomainException, type DomainExceptionOptions } from '../core/domain.exception.js';
+export { negotiateLocale, formatMessage, type MessageParams } from '../core/i18n/locale.js';
+export { currentRequestContext, type RequestContext } from '../core/request-context.js';
+export {
+  DEFAULT_BODY_LIMITS,
+  DEFAULT_ERRORS_OPTIONS,
+  DEFAULT_LOG_RATE_LIMIT,
+  resolveInboundOptions,
+  type BodyLimits,
+  type ErrorFormat,
+  type InboundErrorsOptions,
+  type LogRateLimitOptions,
+  type ResolvedInboundOptions,
+} from './errors.options.js';
+export { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
+export { ValidationFailedException, isValidationFailedException } from './validation-failed.exception.js';
+export {
+  EnvelopeValidationPipe,
+  DEFAULT_VALIDATION_OPTIONS,
+  type EnvelopeValidationPipeOptions,
+} from './envelope-validation.pipe.js';
+export { ErrorEnvelopeFilter } from './error-envelope.filter.js';
+export { envelopeFrameworkErrors } from './fastify-framework-errors.js';
+export { RequestIdMiddleware } from './request-id.middleware.js';
+export {
+  SuccessEnvelopeInterceptor,
+  RawResponse,
+  type SuccessEnvelope,
+} from './success-envelope.interceptor.js';
+export { mapException, type MappedError } from './envelope.mapper.js';
+export {
+  renderError,
+  type ErrorEnvelope,
+  type ProblemDetails,
+  type RenderedError,
+  type RenderContext,
+} from './envelope.renderer.js';
+export type { FieldError, FieldIssue } from './field-errors.js';
