@@ -1,43 +1,31 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorsModule } from '../src/index.js';
-import { createClientApp } from './fixtures/client-app.js';
+import { createClientApp, useClientApp } from './fixtures/client-app.js';
 import { expectEnvelope } from './fixtures/envelope.js';
 import { ADAPTERS } from './fixtures/test-app.js';
-import { Upstream } from './fixtures/upstream.js';
+import { Upstream, useUpstream } from './fixtures/upstream.js';
 
 describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
-  let upstream: Upstream;
-  let app: INestApplication;
-
-  beforeAll(async () => {
-    upstream = await Upstream.start();
-    app = await createClientApp(
-      adapter,
-      ErrorsModule.forRoot({
-        // attempts get time to spare on a busy machine: only the slow upstream below ever times out
-        client: {
-          baseURL: upstream.url,
-          attemptTimeoutMs: 1000,
-          deadlineMs: 2500,
-          retry: { baseDelayMs: 5 },
-        },
-        clients: { payments: { baseURL: `${upstream.url}/pay`, retry: false } },
-      }),
-    );
-  });
-  afterEach(() => upstream.reset());
-  afterAll(async () => {
-    await app.close();
-    await upstream.close();
-  });
+  const upstream = useUpstream();
+  const nest = useClientApp(adapter, () =>
+    ErrorsModule.forRoot({
+      // attempts get time to spare on a busy machine: only the slow upstream below ever times out
+      client: {
+        baseURL: upstream.url,
+        attemptTimeoutMs: 1000,
+        deadlineMs: 2500,
+        retry: { baseDelayMs: 5 },
+      },
+      clients: { payments: { baseURL: `${upstream.url}/pay`, retry: false } },
+    }),
+  );
 
   it('injects the default client by class and named clients by name', async () => {
-    const res = await request(app.getHttpServer()).get('/clients');
+    const res = await request(nest.app.getHttpServer()).get('/clients');
     expect(res.body).toEqual({ default: upstream.url, payments: `${upstream.url}/pay` });
     upstream.script('/pay/charge', { status: 503 });
-    const charged = await request(app.getHttpServer()).get('/payments/charge');
+    const charged = await request(nest.app.getHttpServer()).get('/payments/charge');
     expect(charged.status).toBe(502);
     // the payments client does not retry
     expect(upstream.hitsOf('/pay/charge')).toHaveLength(1);
@@ -45,7 +33,7 @@ describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
 
   it('forwards the inbound request id on every attempt, without passing it by hand', async () => {
     upstream.script('/quote', { status: 503 }, { status: 200, body: { price: 1 } });
-    const res = await request(app.getHttpServer()).get('/proxy/quote').set('X-Request-Id', 'trace-42');
+    const res = await request(nest.app.getHttpServer()).get('/proxy/quote').set('X-Request-Id', 'trace-42');
     expect(res.status).toBe(200);
     expect(upstream.hitsOf('/quote').map((hit) => hit.headers['x-request-id'])).toEqual([
       'trace-42',
@@ -54,7 +42,7 @@ describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
   });
 
   it('forwards a generated request id, also after the body was parsed', async () => {
-    const res = await request(app.getHttpServer()).post('/proxy-after-body').send({ a: 1 });
+    const res = await request(nest.app.getHttpServer()).post('/proxy-after-body').send({ a: 1 });
     expect(res.status).toBe(201);
     const [hit] = upstream.hitsOf('/echo');
     expect(hit!.headers['x-request-id']).toBe(res.headers['x-request-id']);
@@ -62,7 +50,7 @@ describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
 
   it('renders a failed upstream as 502 UPSTREAM_ERROR, without its body or URL', async () => {
     upstream.script('/down', { status: 500, body: { error: 'pool exhausted at 10.1.2.3' } });
-    const res = await request(app.getHttpServer()).get('/proxy/down').set('Accept-Language', 'en');
+    const res = await request(nest.app.getHttpServer()).get('/proxy/down').set('Accept-Language', 'en');
     expect(res.status).toBe(502);
     expect(expectEnvelope(res.body)).toMatchObject({
       code: 50201,
@@ -76,7 +64,7 @@ describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
 
   it('renders an upstream 4xx as 502 too', async () => {
     upstream.script('/missing', { status: 404, body: { error: 'no such thing' } });
-    const res = await request(app.getHttpServer()).get('/proxy/missing');
+    const res = await request(nest.app.getHttpServer()).get('/proxy/missing');
     expect(res.status).toBe(502);
     expect(res.body.reason).toBe('UPSTREAM_ERROR');
   });
@@ -84,7 +72,7 @@ describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
   it('renders a timeout as 504 UPSTREAM_TIMEOUT within the deadline', async () => {
     upstream.script('/slow', { status: 200, delayMs: 30_000 });
     const started = performance.now();
-    const res = await request(app.getHttpServer()).get('/proxy/slow');
+    const res = await request(nest.app.getHttpServer()).get('/proxy/slow');
     expect(res.status).toBe(504);
     expect(res.body).toMatchObject({ code: 50401, reason: 'UPSTREAM_TIMEOUT' });
     // the 2.5 s deadline, not the upstream's 30 s, ended it

@@ -1,6 +1,6 @@
-import { ConsoleLogger, Logger, type INestApplication } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ApiClient,
   type ApiClientOptions,
@@ -8,13 +8,12 @@ import {
   ErrorsModule,
   UpstreamException,
 } from '../src/index.js';
-import { createClientApp } from './fixtures/client-app.js';
+import { useClientApp } from './fixtures/client-app.js';
 import { expectEnvelope } from './fixtures/envelope.js';
 import { LogCapture } from './fixtures/log-capture.js';
 import { ADAPTERS } from './fixtures/test-app.js';
-import { Upstream } from './fixtures/upstream.js';
+import { gate, useClients, useUpstream } from './fixtures/upstream.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const logs = new LogCapture();
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamException> {
@@ -30,29 +29,23 @@ beforeAll(() => Logger.overrideLogger(logs));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
 describe('overload protection against a real upstream', () => {
-  let upstream: Upstream;
+  const upstream = useUpstream();
+  const keep = useClients();
   let events: ClientEvent[];
 
-  beforeAll(async () => {
-    upstream = await Upstream.start();
-  });
-  afterAll(async () => {
-    await upstream.close();
-  });
-  afterEach(() => {
-    upstream.reset();
-    logs.clear();
-  });
+  afterEach(() => logs.clear());
 
   const make = (options: ApiClientOptions = {}) => {
     events = [];
-    return new ApiClient({
-      baseURL: upstream.url,
-      retry: { baseDelayMs: 1, maxDelayMs: 2 },
-      breaker: false,
-      onEvent: (event) => events.push(event),
-      ...options,
-    });
+    return keep(
+      new ApiClient({
+        baseURL: upstream.url,
+        retry: { baseDelayMs: 1, maxDelayMs: 2 },
+        breaker: false,
+        onEvent: (event) => events.push(event),
+        ...options,
+      }),
+    );
   };
   const eventsOf = (type: ClientEvent['type']) => events.filter((event) => event.type === type);
 
@@ -85,14 +78,16 @@ describe('overload protection against a real upstream', () => {
 
     it('lets a client with little traffic retry again after a while (the floor)', async () => {
       upstream.script('/down', { status: 503 });
+      let now = 0;
       const client = make({
         budget: { maxTokens: 1, ratio: 0, minPerSecond: 20 },
         retry: { retries: 1, baseDelayMs: 1 },
+        clock: () => now,
       });
       await failure(client.get('/down'));
       await failure(client.get('/down'));
       expect(upstream.hitsOf('/down')).toHaveLength(3);
-      await sleep(80); // 20 tokens a second: one more token after 50 ms
+      now += 80; // 20 tokens a second: one more token after 50 ms
       await failure(client.get('/down'));
       expect(upstream.hitsOf('/down')).toHaveLength(5);
     });
@@ -115,6 +110,10 @@ describe('overload protection against a real upstream', () => {
 
   describe('circuit breaker', () => {
     const breaker = { threshold: 0.5, samplingDurationMs: 1000, minimumThroughput: 4, breakDurationMs: 150 };
+    // the breaker reads Date.now(): a Date that moves only when a case moves it makes its
+    // sampling window and its break independent of how fast the machine is
+    beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
+    afterEach(() => vi.useRealTimers());
 
     it('opens on failures, fails fast without touching the network, then half-opens and closes', async () => {
       upstream.script('/svc', { status: 503 });
@@ -141,7 +140,7 @@ describe('overload protection against a real upstream', () => {
       });
 
       upstream.script('/svc', { status: 200, body: { back: true } });
-      await sleep(200);
+      vi.setSystemTime(Date.now() + 200);
       const { data } = await client.get('/svc');
       expect(data).toEqual({ back: true });
       expect(events.map((event) => event.type).filter((type) => type.startsWith('breaker'))).toEqual([
@@ -156,7 +155,7 @@ describe('overload protection against a real upstream', () => {
       upstream.script('/svc', { status: 500 });
       const client = make({ breaker, retry: false });
       for (let i = 0; i < 5; i++) await failure(client.get('/svc'));
-      await sleep(200);
+      vi.setSystemTime(Date.now() + 200);
       await failure(client.get('/svc'));
       expect(client.getStats().breaker).toBe('open');
       expect(eventsOf('breaker-open')).toHaveLength(2);
@@ -169,7 +168,8 @@ describe('overload protection against a real upstream', () => {
       const controller = new AbortController();
       upstream.script('/hang', 'hang');
       const call = client.get('/hang', { signal: controller.signal });
-      setTimeout(() => controller.abort(), 10);
+      await upstream.reached('/hang');
+      controller.abort();
       await expect(call).rejects.toMatchObject({ name: 'AbortError' });
       expect(client.getStats()).toMatchObject({ breaker: 'closed', totals: { failures: 0 } });
     });
@@ -189,10 +189,11 @@ describe('overload protection against a real upstream', () => {
 
   describe('bulkhead', () => {
     it('refuses calls past the limit at once with 503, sending nothing', async () => {
-      upstream.script('/slow', { status: 200, delayMs: 100 });
+      const held = gate();
+      upstream.script('/slow', { status: 200, after: held.promise });
       const client = make({ bulkhead: { maxConcurrent: 2 } });
       const running = [client.get('/slow'), client.get('/slow')];
-      await sleep(20);
+      await upstream.reached('/slow', 2);
       expect(client.getStats()).toMatchObject({ inFlight: 2, queued: 0 });
       const refused = await failure(client.get('/slow'));
       expect(refused).toMatchObject({
@@ -200,6 +201,7 @@ describe('overload protection against a real upstream', () => {
         attempts: 0,
         reason: 'concurrency limit reached',
       });
+      held.open();
       await Promise.all(running);
       expect(upstream.hitsOf('/slow')).toHaveLength(2);
       expect(eventsOf('bulkhead-rejected')).toHaveLength(1);
@@ -255,38 +257,28 @@ describe('overload protection against a real upstream', () => {
 });
 
 describe.each(ADAPTERS)('an open breaker inside a Nest app (%s)', (adapter) => {
-  let upstream: Upstream;
-  let app: INestApplication;
-
-  beforeAll(async () => {
-    upstream = await Upstream.start();
-    app = await createClientApp(
-      adapter,
-      ErrorsModule.forRoot({
-        client: {
-          baseURL: upstream.url,
-          retry: false,
-          breaker: {
-            threshold: 0.5,
-            samplingDurationMs: 1000,
-            minimumThroughput: 3,
-            breakDurationMs: 60_000,
-          },
+  const upstream = useUpstream();
+  const nest = useClientApp(adapter, () =>
+    ErrorsModule.forRoot({
+      client: {
+        baseURL: upstream.url,
+        retry: false,
+        breaker: {
+          threshold: 0.5,
+          samplingDurationMs: 10_000,
+          minimumThroughput: 3,
+          breakDurationMs: 60_000,
         },
-        clients: { payments: { baseURL: upstream.url } },
-      }),
-    );
-  });
-  afterAll(async () => {
-    await app.close();
-    await upstream.close();
-  });
+      },
+      clients: { payments: { baseURL: upstream.url } },
+    }),
+  );
 
   it('answers 503 UPSTREAM_UNAVAILABLE without calling the upstream', async () => {
     upstream.script('/down', { status: 503 });
-    for (let i = 0; i < 4; i++) await request(app.getHttpServer()).get('/proxy/down');
+    for (let i = 0; i < 4; i++) await request(nest.app.getHttpServer()).get('/proxy/down');
     const hits = upstream.hitsOf('/down').length;
-    const res = await request(app.getHttpServer()).get('/proxy/down').set('Accept-Language', 'en');
+    const res = await request(nest.app.getHttpServer()).get('/proxy/down').set('Accept-Language', 'en');
     expect(res.status).toBe(503);
     expect(expectEnvelope(res.body)).toMatchObject({
       code: 50301,
