@@ -67,10 +67,20 @@ const MATRIX_PARAMETERS = /;[^/]*/g;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
-/** Builds the answer to `error` for one request. */
+/** Builds the answer to `error` for one request (`context.path` may be a whole URL: its query goes). */
 export function renderError(
   error: MappedError,
   context: RenderContext,
+  options: ResolvedInboundOptions,
+): RenderedError {
+  return renderAnswer(error, context, cleanPath(context.path), options);
+}
+
+/** {@link renderError} for a caller that has cleaned the path already (the filter, which logs it too). */
+export function renderAnswer(
+  error: MappedError,
+  context: RenderContext,
+  path: string,
   options: ResolvedInboundOptions,
 ): RenderedError {
   const { entry } = error;
@@ -106,7 +116,6 @@ export function renderError(
   if (options.exposeInternalErrors && error.status >= 500 && context.exception !== undefined) {
     details = { ...details, exception: describeForDevelopment(context.exception) };
   }
-  const path = cleanPath(context.path);
   if (options.format === 'problem') {
     return {
       status: error.status,

@@ -16,7 +16,7 @@ import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedInboundOptions } from './errors.options.js';
 import { causeSummary, describeFailure, failureLine, stackWithCauses } from './error-log.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
-import { renderError, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
+import { renderAnswer, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from '../core/i18n/locale.js';
 import { isSafeRequestId, rawRequest, requestContext } from '../core/request-context.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
@@ -206,9 +206,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
   private answer<T>(exception: unknown, site: FailureSite, shape: (rendered: RenderedError) => T): Answer<T> {
     const mapped = mapException(exception, this.options.catalog);
     try {
-      const rendered = renderError(
+      const rendered = renderAnswer(
         mapped,
         { locale: site.locale, requestId: site.requestId, path: site.path, exception },
+        site.path,
         this.options,
       );
       const payload = shape(rendered);
@@ -226,9 +227,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     site: FailureSite,
     shape: (rendered: RenderedError) => T,
   ): Answer<T> {
-    const rendered = renderError(
+    const rendered = renderAnswer(
       INTERNAL_ERROR_MAPPING,
       { locale: this.options.defaultLocale, requestId: site.requestId, path: site.path },
+      site.path,
       this.options,
     );
     const payload = shape(rendered);
