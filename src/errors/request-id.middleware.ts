@@ -2,7 +2,7 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedInboundOptions } from './errors.options.js';
-import { enterRequest, SET_HEADER } from './request-context.hook.js';
+import { enterRequest, SET_HEADER } from './request-id.step.js';
 
 /**
  * Gives every request its id (the inbound `X-Request-Id` when safe, else a

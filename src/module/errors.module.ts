@@ -16,7 +16,7 @@ import { EnvelopeValidationPipe } from '../errors/envelope-validation.pipe.js';
 import { ErrorEnvelopeFilter } from '../errors/error-envelope.filter.js';
 import { RESOLVED_ERRORS_OPTIONS } from '../errors/errors.constants.js';
 import { installJsonShapeGuard } from '../errors/json-shape-guard.js';
-import { installRequestContextHook } from '../errors/request-context.hook.js';
+import { installRequestIdStep } from '../errors/request-id.step.js';
 import { RequestIdMiddleware } from '../errors/request-id.middleware.js';
 import { envelopeStreamErrors } from '../errors/stream-errors.js';
 import { SuccessEnvelopeInterceptor } from '../errors/success-envelope.interceptor.js';
@@ -166,7 +166,7 @@ export class ErrorsModule extends ConfigurableModuleClass implements NestModule 
       { maxBodyDepth, maxArrayLength, maxBodyNodes },
       validation.errorHttpStatusCode ?? BuiltInErrors.VALIDATION_FAILED.status,
     );
-    if (!installRequestContextHook(this.adapterHost.httpAdapter, this.options)) {
+    if (!installRequestIdStep(this.adapterHost.httpAdapter, this.options)) {
       consumer.apply(RequestIdMiddleware).forRoutes('*path');
     }
   }

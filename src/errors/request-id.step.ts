@@ -27,7 +27,7 @@ type FastifyLike = {
  * catch-all route. Returns false for another adapter, which then gets
  * {@link RequestIdMiddleware}. Must run before the routes are registered.
  */
-export function installRequestContextHook(adapter: HttpServer | undefined, options: HookOptions): boolean {
+export function installRequestIdStep(adapter: HttpServer | undefined, options: HookOptions): boolean {
   const type = adapter?.getType?.();
   if (type === 'express') {
     (adapter!.getInstance() as ExpressLike).use((req, res, next) => {
