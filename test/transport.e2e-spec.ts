@@ -1,26 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, UpstreamException } from '../src/index.js';
+import { closeServer, listen, refusedUrl, TRANSPORTS, until } from './fixtures/upstream.js';
 
-const TRANSPORTS = ['node', 'undici'] as const;
 const tls = (name: string) => readFileSync(new URL(`./fixtures/tls/${name}`, import.meta.url));
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return String((server.address() as AddressInfo).port);
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
 
 function serve(handler: Handler) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -90,9 +79,8 @@ const routes: Record<string, Handler> = {
     res.writeHead(302, { Location: '/text', 'Content-Type': 'text/plain' });
     res.end('z'.repeat(16 * 1024));
   },
-  '/slow': (_req, res) => {
-    setTimeout(() => res.end('late'), 500);
-  },
+  // never answers: only the client's timeout or abort ends a call
+  '/slow': () => undefined,
   '/status/418': (_req, res) => {
     res.writeHead(418);
     res.end('teapot');
@@ -108,7 +96,7 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
 
   beforeAll(async () => {
     other = createServer(serve(routes['/echo']!));
-    otherBase = `http://127.0.0.1:${await listen(other)}`;
+    otherBase = await listen(other);
     upstream = createServer(
       serve((req, res, body) => {
         const path = (req.url ?? '/').split('?')[0]!;
@@ -125,13 +113,13 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
         (routes[path] ?? routes['/echo'])!(req, res, body);
       }),
     );
-    base = `http://127.0.0.1:${await listen(upstream)}`;
+    base = await listen(upstream);
     client = new ApiClient({ transport, baseURL: base, retry: false, breaker: false });
   });
   afterAll(async () => {
     await client.close();
-    await close(upstream);
-    await close(other);
+    await closeServer(upstream);
+    await closeServer(other);
   });
 
   describe('request bodies', () => {
@@ -368,10 +356,9 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
   describe('connections', () => {
     it('reuses kept-alive connections, and survives the server closing an idle one', async () => {
       const reusing = createServer((req, res) => res.end(String(req.socket.remotePort)));
-      const port = await listen(reusing);
       const pooled = new ApiClient({
         transport,
-        baseURL: `http://127.0.0.1:${port}`,
+        baseURL: await listen(reusing),
         retry: { baseDelayMs: 1 },
       });
       const ports = new Set<unknown>();
@@ -385,29 +372,30 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
       reusing.closeIdleConnections();
       expect((await pooled.get('/d')).status).toBe(200);
       await pooled.close();
-      await close(reusing);
+      await closeServer(reusing);
     });
 
     // axios' http adapter starts the timeout once a socket is assigned (ClientRequest.setTimeout)
     it.runIf(transport === 'undici')(
       'times out an attempt waiting for a free connection at its timeout, not when one frees',
       async () => {
-        const hold = createServer((_req, res) => setTimeout(() => res.end('done'), 3000));
-        const port = await listen(hold);
+        // the one connection frees only when the queued call has failed
+        const held: ServerResponse[] = [];
+        const hold = createServer((_req, res) => held.push(res));
         const narrow = new ApiClient({
           transport: { type: 'undici', connections: 1 },
-          baseURL: `http://127.0.0.1:${port}`,
+          baseURL: await listen(hold),
           retry: false,
         });
         const first = narrow.get('/first', { timeout: 20_000 });
-        const started = performance.now();
+        await until(() => held.length === 1);
         const queued = await narrow.get('/queued', { timeout: 50 }).catch((e: unknown) => e);
-        // long before the connection frees, 3 s in
-        expect(performance.now() - started).toBeLessThan(2500);
         expect((queued as UpstreamException).cause).toMatchObject({ code: 'ETIMEDOUT' });
+        expect(held).toHaveLength(1);
+        held[0]!.end('done');
         expect((await first).data).toBe('done');
         await narrow.close();
-        await close(hold);
+        await closeServer(hold);
       },
     );
 
@@ -421,10 +409,7 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
 
   describe('network errors carry the codes the retry policy knows', () => {
     it('reports a refused connection as ECONNREFUSED', async () => {
-      const probe = createServer();
-      const port = await listen(probe);
-      await close(probe);
-      const refused = new ApiClient({ transport, baseURL: `http://127.0.0.1:${port}`, retry: false });
+      const refused = new ApiClient({ transport, baseURL: await refusedUrl(), retry: false });
       const error = await refused.get('/x').catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'network', reason: 'ECONNREFUSED' });
       await refused.close();
@@ -432,12 +417,11 @@ describe.each(TRANSPORTS)('axios behaviours on the %s transport', (transport) =>
 
     it('reports a reset as ECONNRESET', async () => {
       const resetting = createServer((req) => req.socket.destroy());
-      const port = await listen(resetting);
-      const resetClient = new ApiClient({ transport, baseURL: `http://127.0.0.1:${port}`, retry: false });
+      const resetClient = new ApiClient({ transport, baseURL: await listen(resetting), retry: false });
       const error = await resetClient.get('/x').catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'network', reason: 'ECONNRESET' });
       await resetClient.close();
-      await close(resetting);
+      await closeServer(resetting);
     });
   });
 });
@@ -464,10 +448,10 @@ describe.each(TRANSPORTS)('TLS options on the %s transport', (transport) => {
           }),
         ),
     );
-    base = `https://127.0.0.1:${await listen(server)}`;
+    base = await listen(server, 'https');
   });
   afterAll(async () => {
-    await close(server);
+    await closeServer(server);
   });
 
   it('presents a client certificate and trusts a given CA', async () => {
