@@ -1,25 +1,17 @@
 import { request as httpRequest } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
-import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UpstreamException } from '../src/index.js';
 import { contractClient, TRANSPORTS } from './fixtures/contract-client.js';
+import { closeServer, listen } from './fixtures/upstream.js';
 
 /**
  * Options, URLs and the mistakes a call can make in them work and fail on
  * undici as on axios' http adapter: each case runs on both transports with
  * one expectation. (Bodies and headers: transport-contract.e2e-spec.ts.)
  */
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
 
 describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transport) => {
   const contract = contractClient(transport);
@@ -86,11 +78,11 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
       const sessions = new Set<Http2Session>();
       const h2 = createHttp2Server((req, res) => res.end(req.httpVersion));
       h2.on('session', (session) => sessions.add(session));
-      const url = await listen(h2 as unknown as Server);
+      const url = await listen(h2);
       const { data } = await contract.client.axiosRef.get(url, { httpVersion: 2, responseType: 'text' });
       expect(data).toBe('2.0');
       for (const session of sessions) session.destroy();
-      await close(h2 as unknown as Server);
+      await closeServer(h2);
     });
 
     it('refuses an httpVersion that is neither 1 nor 2 with ERR_BAD_OPTION_VALUE', async () => {
@@ -115,7 +107,7 @@ describe.each(TRANSPORTS)("axios' options and URLs on the %s transport", (transp
         responseType: 'text',
       });
       expect(data).toBe('ok');
-      await close(lax);
+      await closeServer(lax);
     });
 
     it('sends through a custom transport', async () => {

@@ -1,9 +1,9 @@
 import FormDataPackage from 'form-data';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { contractClient, TRANSPORTS } from './fixtures/contract-client.js';
+import { closeServer, listen } from './fixtures/upstream.js';
 
 /**
  * What a call sends — body and headers — is what axios' http adapter sends,
@@ -179,14 +179,12 @@ describe.each(TRANSPORTS)("axios' request bodies and headers on the %s transport
         declared.push(req.headers['content-length']);
         res.writeHead(200, { Connection: 'close' }).end();
       });
-      await new Promise<void>((resolve) => early.listen(0, '127.0.0.1', resolve));
-      const { port } = early.address() as AddressInfo;
-      await contract.client.axiosRef.post(`http://127.0.0.1:${port}/`, 'abc', {
+      const url = await listen(early);
+      await contract.client.axiosRef.post(`${url}/`, 'abc', {
         headers: { 'Content-Length': '42' },
       });
       expect(declared).toEqual(['42']);
-      early.closeAllConnections();
-      await new Promise<void>((resolve) => early.close(() => resolve()));
+      await closeServer(early);
     });
 
     it("sends the caller's Content-Length with a stream body", async () => {

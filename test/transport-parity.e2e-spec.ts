@@ -1,11 +1,11 @@
 import * as fc from 'fast-check';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, UpstreamException } from '../src/index.js';
 import { HostileUpstream, MISBEHAVIOURS, type MisbehaviourName } from './fixtures/hostile-upstream.js';
+import { closeServer, listen } from './fixtures/upstream.js';
 
 /** zstd where this Node's zlib has it (>= 22.15), as axios decodes it there. */
 const zstdCompressSync = (zlib as unknown as { zstdCompressSync?: (body: Buffer) => Buffer })
@@ -119,16 +119,14 @@ describe('the undici transport answers as axiosʼ http adapter does', () => {
       for (let at = 0; at < encoded.length; at += size) res.write(encoded.subarray(at, at + size));
       res.end();
     });
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const baseURL = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const baseURL = await listen(upstream);
     const options = { baseURL, retry: false as const, breaker: false as const, budget: false as const };
     node = new ApiClient({ ...options, transport: 'node' });
     undici = new ApiClient({ ...options, transport: 'undici' });
   });
   afterAll(async () => {
     await Promise.all([node.close(), undici.close()]);
-    upstream.closeAllConnections();
-    await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    await closeServer(upstream);
   });
 
   it('for any status, content type, coding, chunking and body, under any response type and limit', async () => {

@@ -1,14 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../src/index.js';
+import { closeServer, listen, TRANSPORTS, until } from './fixtures/upstream.js';
 
 /**
  * Response and request streams under cancellation and limits, as axios' http
  * adapter handles them, on both transports (`responseType: 'stream'`).
  */
-const TRANSPORTS = ['node', 'undici'] as const;
 
 /** The error a stream ends with, or 'end' when it is read to its end. */
 function endOf(stream: Readable, onData: (size: number) => void = () => undefined): Promise<unknown> {
@@ -28,6 +27,8 @@ describe.each(TRANSPORTS)('stream bodies on the %s transport', (transport) => {
   let client: ApiClient;
   /** Resolves when the server sees the connection of the last request close. */
   let closed: Promise<void>;
+  /** Requests the server has seen. */
+  let arrivals = 0;
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
     // bytes for as long as the client reads them
@@ -55,17 +56,21 @@ describe.each(TRANSPORTS)('stream bodies on the %s transport', (transport) => {
 
   beforeAll(async () => {
     server = createServer((req, res) => {
+      arrivals++;
       closed = new Promise((resolve) => res.once('close', () => resolve()));
       routes[req.url ?? '']!(req, res);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    client = new ApiClient({ transport, baseURL, retry: false, budget: false, breaker: false });
+    client = new ApiClient({
+      transport,
+      baseURL: await listen(server),
+      retry: false,
+      budget: false,
+      breaker: false,
+    });
   });
   afterAll(async () => {
     await client.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   });
 
   it('destroys a response stream with ERR_CANCELED when the caller aborts after the headers', async () => {
@@ -107,11 +112,13 @@ describe.each(TRANSPORTS)('stream bodies on the %s transport', (transport) => {
   it('cancels the call with ERR_CANCELED when the request stream is destroyed before an answer', async () => {
     const body = new Readable({ read: () => undefined });
     body.push('first part');
+    const before = arrivals;
     const call = client.axiosRef.post('/silent', body, {
       responseType: 'stream',
       headers: { 'Content-Type': 'application/octet-stream' },
     });
-    setTimeout(() => body.destroy(), 20);
+    await until(() => arrivals > before);
+    body.destroy();
     await expect(call).rejects.toMatchObject({ code: 'ERR_CANCELED' });
   });
 
