@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { cleanPath, renderError, type RenderContext } from './envelope.renderer.js';
 import type { MappedError } from './envelope.mapper.js';
 import { BuiltInErrors, defineErrors, type ErrorEntry } from '../core/error-catalog.js';
-import { resolveInboundOptions, type InboundErrorsOptions } from './errors.options.js';
+import type { InboundErrorsOptions } from './errors.options.js';
+import { resolveInboundOptions } from './errors.options-resolver.js';
 import type { FieldIssue } from './field-errors.js';
 
 const AppErrors = defineErrors({

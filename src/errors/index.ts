@@ -21,13 +21,13 @@ export {
   DEFAULT_BODY_LIMITS,
   DEFAULT_ERRORS_OPTIONS,
   DEFAULT_LOG_RATE_LIMIT,
-  resolveInboundOptions,
   type BodyLimits,
   type ErrorFormat,
   type InboundErrorsOptions,
   type LogRateLimitOptions,
   type ResolvedInboundOptions,
 } from './errors.options.js';
+export { resolveInboundOptions } from './errors.options-resolver.js';
 export { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 export { ValidationFailedException, isValidationFailedException } from './validation-failed.exception.js';
 export {

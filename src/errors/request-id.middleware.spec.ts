@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveInboundOptions } from './errors.options.js';
+import { resolveInboundOptions } from './errors.options-resolver.js';
 import { currentRequestContext } from '../core/request-context.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 

@@ -10,11 +10,8 @@ import {
   resolveApiClientOptions,
 } from '../client/api-client.options.js';
 import { INBOUND_OPTIONS_RULES } from '../errors/errors.option-rules.js';
-import {
-  type InboundErrorsOptions,
-  type ResolvedInboundOptions,
-  resolveInboundOptions,
-} from '../errors/errors.options.js';
+import type { InboundErrorsOptions, ResolvedInboundOptions } from '../errors/errors.options.js';
+import { resolveInboundOptions } from '../errors/errors.options-resolver.js';
 import { withoutUndefined } from '../shared/objects.js';
 import {
   arrayOf,
