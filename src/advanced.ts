@@ -7,7 +7,7 @@
  */
 export { isSafeRequestId, requestContext } from './core/request-context.js';
 export { resolveApiClientOptions } from './client/api-client.options.js';
-export { isUpstreamFault } from './client/overload-guard.js';
+export { isUpstreamFault } from './client/failure-verdict.js';
 export { RetryBudget } from './client/retry-budget.js';
 export {
   TRANSIENT_NETWORK_CODES,

@@ -29,7 +29,7 @@ export {
   type UndiciTransportOptions,
 } from './client/api-client.options.js';
 export type { CallFacts, ClientEvent, RetryEvent } from './client/client-events.js';
-export type { BreakerState, ClientStats } from './client/overload-guard.js';
+export type { BreakerState, ClientStats } from './client/client-stats.js';
 export type { GiveUpCause } from './client/retry.policy.js';
 export { getApiClientToken, InjectApiClient } from './client/api-client.tokens.js';
 export {

@@ -1,4 +1,5 @@
 import { HttpService } from '@nestjs/axios';
+import { Logger } from '@nestjs/common';
 import {
   AxiosHeaders,
   create as createAxios,
@@ -8,7 +9,6 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { isBulkheadRejectedError } from 'cockatiel';
 import {
   type ApiClientOptions,
   type ApiRequestConfig,
@@ -16,14 +16,14 @@ import {
   type ResolvedApiClientOptions,
   resolveApiClientOptions,
 } from './api-client.options.js';
-import { CallHooks, uriOf } from './call-hooks.js';
-import { CALL, CallState, finalFailure } from './call-state.js';
+import { bindAxios, CALL } from './axios-binding.js';
+import type { ClientStats } from './client-stats.js';
 import { makeMethodHeadersLazy } from './method-headers.js';
 import { nodeTransport } from './node-transport.js';
-import { type ClientStats, OverloadGuard } from './overload-guard.js';
+import { type CallContext, OutboundCall } from './outbound-call.js';
+import { Resilience } from './resilience.js';
 import { ResponseInterceptors } from './response-interceptors.js';
 import { createUndiciAdapter } from './undici/undici-adapter.js';
-import { UpstreamException } from './upstream.exception.js';
 
 /**
  * An HTTP client for calls to other services: axios on the client's own
@@ -53,16 +53,15 @@ export class ApiClient {
   };
   /** The client's options, defaults applied. */
   readonly settings: ResolvedApiClientOptions;
-  private readonly guard: OverloadGuard;
-  private readonly hooks: CallHooks;
+  readonly #resilience: Resilience;
+  readonly #calls: CallContext;
   private readonly closeTransport: () => Promise<void>;
 
   /** Checks the options (a bad one throws here, at startup) and applies the defaults. */
   constructor(options: ApiClientOptions | ResolvedApiClientOptions = {}) {
     this.settings = resolveApiClientOptions(...named(options));
-    const { name, axios, baseURL, headers } = this.settings;
-    this.guard = new OverloadGuard(name, this.settings, (event) => this.hooks.emit(event));
-    this.hooks = new CallHooks(this.settings, this.guard);
+    const { name, axios, baseURL, headers, onEvent } = this.settings;
+    this.#resilience = new Resilience({ ...this.settings, client: name, emit: (event) => onEvent?.(event) });
     const instance = createAxios({
       ...axios,
       baseURL: baseURL ?? axios.baseURL,
@@ -73,11 +72,14 @@ export class ApiClient {
     const undici =
       this.settings.transport.type === 'undici' ? createUndiciAdapter(this.settings.transport) : undefined;
     this.closeTransport = () => undici?.close() ?? Promise.resolve();
-    instance.defaults.adapter = this.hooks.adapter(
+    this.#calls = {
+      settings: this.settings,
+      resilience: this.#resilience,
+      logger: new Logger(`ApiClient:${name}`),
       instance,
-      undici ?? nodeTransport(getAdapter(instance.defaults.adapter)),
-    );
-    this.hooks.attachRetry(instance);
+      defaultIdempotencyKey: AxiosHeaders.from({ ...headers }).has('Idempotency-Key'),
+    };
+    bindAxios(instance, undici ?? nodeTransport(getAdapter(instance.defaults.adapter)), this.#calls);
     this.axiosRef = instance;
     this.httpService = new HttpService(instance);
     this.interceptors = { request: instance.interceptors.request, response: new ResponseInterceptors() };
@@ -134,7 +136,7 @@ export class ApiClient {
 
   /** Breaker state, retry budget level, bulkhead occupancy and totals of this client. */
   getStats(): ClientStats {
-    return this.guard.stats();
+    return this.#resilience.stats();
   }
 
   /** One logical call: attempts, waits and all, under one deadline. */
@@ -153,13 +155,18 @@ export class ApiClient {
     const method = verb.toUpperCase();
     const headers = AxiosHeaders.from(config?.headers as AxiosHeaders);
     const axiosConfig = config && axiosPart(config);
-    const call = this.hooks.begin(method, headers, config, data, () =>
-      uriOf(this.axiosRef, { ...axiosConfig, url, method }),
-    );
+    const call = OutboundCall.start(this.#calls, {
+      method,
+      url,
+      target: axiosConfig,
+      headers,
+      data,
+      settings: config,
+    });
     try {
       // the instance HttpService wraps, called directly: HttpService's Observable adds a
       // subscription and a cancel token per call, and nothing else
-      const response = await this.guard.runCall(() =>
+      const response = await call.run(() =>
         this.interceptors.response.run(
           this.axiosRef.request<T>({
             ...axiosConfig,
@@ -171,38 +178,15 @@ export class ApiClient {
             // ends by it and no wait is begun that would pass it
             signal: callerSignal,
             timeout: call.attemptTimeoutMs,
-            faultlineCall: call,
-          } satisfies Record<string, unknown> & Record<typeof CALL, CallState> as ApiRequestConfig<D>),
+            [CALL]: call,
+          } as ApiRequestConfig<D>),
         ),
       );
       return response as AxiosResponse<T, D>;
     } catch (error) {
       if (callerSignal?.aborted) throw abortReason(callerSignal);
-      throw this.toFailure(error, call);
+      throw call.fail(error);
     }
-  }
-
-  private toFailure(error: unknown, call: CallState): unknown {
-    const failure = finalFailure(error, call);
-    if (!failure) return error;
-    const { giveUp, ...facts } = failure;
-    if (isBulkheadRejectedError(error)) this.hooks.emit({ type: 'bulkhead-rejected', ...call.facts });
-    this.hooks.emit({
-      type: 'give-up',
-      ...call.facts,
-      attempts: call.attempts,
-      reason: facts.reason,
-      cause: giveUp,
-    });
-    return new UpstreamException({
-      ...facts,
-      client: this.settings.name,
-      method: call.facts.method,
-      url: call.facts.url,
-      attempts: call.attempts,
-      elapsedMs: performance.now() - call.startedAt,
-      cause: error,
-    });
   }
 }
 

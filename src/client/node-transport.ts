@@ -8,7 +8,8 @@
  * only an idle socket times out).
  */
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { type CallState, callOf, deadlineError } from './call-state.js';
+import { callOf } from './axios-binding.js';
+import type { OutboundCall } from './outbound-call.js';
 import { isSecretHeader } from './redact.js';
 import { releaseWhenClosed } from './undici/stream-cancellation.js';
 
@@ -38,7 +39,7 @@ function keepSecretsToOrigin(config: InternalAxiosRequestConfig): void {
 async function withinDeadline(
   adapter: AxiosAdapter,
   config: InternalAxiosRequestConfig,
-  call: CallState,
+  call: OutboundCall,
 ): Promise<AxiosResponse> {
   const caller = config.signal as AbortSignal | undefined;
   const attempt = new AbortController();
@@ -62,7 +63,7 @@ async function withinDeadline(
       releaseWhenClosed(response.data, () => caller?.removeEventListener?.('abort', forward));
     return response;
   } catch (error) {
-    throw passed ? deadlineError(config, call) : error;
+    throw passed ? call.deadlineError(config) : error;
   } finally {
     clearTimeout(timer);
     config.signal = caller;
