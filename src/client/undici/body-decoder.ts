@@ -50,6 +50,16 @@ export function codingOf(
   return CODINGS[String(coding).toLowerCase()];
 }
 
+/** As axios' http adapter: an answer to HEAD, or a 204, has no body to decode. */
+export function hasNoContent(method: string | undefined, status: number): boolean {
+  return method === 'HEAD' || status === 204;
+}
+
+/** `maxContentLength`, the decoded bytes a caller takes at most (-1: no limit). */
+export function contentLimit(config: InternalAxiosRequestConfig): number {
+  return config.maxContentLength ?? -1;
+}
+
 export function overLimit(config: InternalAxiosRequestConfig, limit: number): AxiosError {
   return new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);
 }
@@ -98,7 +108,7 @@ export class BodyDecoder {
     private readonly coding: Coding,
     config: InternalAxiosRequestConfig,
   ) {
-    const limit = config.maxContentLength ?? -1;
+    const limit = contentLimit(config);
     const stream = (this.stream = decoderStream(coding));
     this.result = new Promise<Buffer>((resolve, reject) => {
       stream.on('data', (chunk: Buffer) => {

@@ -11,7 +11,15 @@ import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } fro
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { BodyDecoder, type Coding, codingOf, decoderStreams, overLimit } from './body-decoder.js';
+import {
+  BodyDecoder,
+  type Coding,
+  codingOf,
+  contentLimit,
+  decoderStreams,
+  hasNoContent,
+  overLimit,
+} from './body-decoder.js';
 import { cutOffError } from './transport-errors.js';
 import type { Target } from './request-target.js';
 
@@ -47,7 +55,7 @@ export function bufferedAnswer(
   config: InternalAxiosRequestConfig,
   skipBody: (status: number, headers: IncomingHttpHeaders) => boolean,
 ): Promise<Answer> {
-  const limit = config.maxContentLength ?? -1;
+  const limit = contentLimit(config);
   return new Promise<Answer>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
@@ -88,9 +96,7 @@ export function bufferedAnswer(
           return;
         }
         chunks = [];
-        // as axios' http adapter: no body to decode on HEAD or 204
-        const coding =
-          options.method === 'HEAD' || statusCode === 204 ? undefined : codingOf(headers, config);
+        const coding = hasNoContent(options.method, statusCode) ? undefined : codingOf(headers, config);
         if (!coding) return;
         // decoded as it arrives, so that the limit counts decoded bytes as they are made
         decoder = new BodyDecoder(coding, config);
@@ -180,8 +186,8 @@ export function axiosResponse(
   const { status, statusText } = answer;
   const headers = new AxiosHeaders(answer.headers as Record<string, string>);
   const request = { method, path: target.path, host: target.host, protocol: target.protocol };
-  // as axios' http adapter: no body to decode on HEAD or 204, and the coding header goes
-  const noContent = method === 'HEAD' || status === 204;
+  // as axios' http adapter: the coding header goes with a body it decodes, and on HEAD or 204 unless decompress is off
+  const noContent = hasNoContent(method, status);
   const coding = noContent ? undefined : codingOf(answer.headers, config);
   if (coding || (noContent && config.decompress !== false)) headers.delete('content-encoding');
   const body = answer.body;
@@ -199,7 +205,7 @@ function bodyStream(
   coding: Coding | undefined,
   config: InternalAxiosRequestConfig,
 ): Readable {
-  const limit = config.maxContentLength ?? -1;
+  const limit = contentLimit(config);
   const streams: (Readable | Transform)[] = [body, ...(coding ? decoderStreams(coding) : [])];
   if (limit > -1) streams.push(limiter(limit, config));
   return streams.length === 1 ? body : (pipeline(streams, () => undefined) as unknown as Readable);
