@@ -72,7 +72,19 @@ export class UpstreamException extends DomainException {
   }
 }
 
-/** Type guard for {@link UpstreamException}. */
+/**
+ * The brand of every {@link UpstreamException}, on its prototype: a
+ * `Symbol.for` key is the same in every copy of the package an app may load,
+ * where `instanceof` is not.
+ */
+const UPSTREAM_BRAND = Symbol.for('nestjs-faultline.UpstreamException');
+Object.defineProperty(UpstreamException.prototype, UPSTREAM_BRAND, { value: true });
+
+/** Type guard for {@link UpstreamException}, also for one made by another copy of the package. */
 export function isUpstreamException(value: unknown): value is UpstreamException {
-  return value instanceof UpstreamException;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [UPSTREAM_BRAND]?: unknown })[UPSTREAM_BRAND] === true
+  );
 }
