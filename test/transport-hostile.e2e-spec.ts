@@ -1,65 +1,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  brotliCompressSync,
-  constants,
-  createBrotliCompress,
-  createDeflate,
-  createGzip,
-  gzipSync,
-  type Gzip,
-} from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bomb, CODINGS } from '../bench/coded-bomb.js';
 import { ApiClient, UpstreamException } from '../src/index.js';
+import { closeServer, listen, TRANSPORTS } from './fixtures/upstream.js';
 
 /**
  * Answers that would exhaust a client: decompression bombs, bodies without
  * end, bodies cut off. Each is bounded — by `maxContentLength` as the bytes
  * are decoded, or by the call's deadline — on both transports.
  */
-const TRANSPORTS = ['node', 'undici'] as const;
 const MiB = 1024 * 1024;
-const CODINGS = ['gzip', 'br', 'deflate'] as const;
-
-const compressor = (coding: string): Gzip =>
-  coding === 'br'
-    ? (createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 1 } }) as unknown as Gzip)
-    : coding === 'gzip'
-      ? createGzip({ level: 1 })
-      : createDeflate({ level: 1 });
 
 const causeOf = (error: unknown) => (error as UpstreamException).cause as { code?: string; message?: string };
 
 /** Raw bytes the upstream wrote in its last answer. */
 let sent = 0;
-
-/** An endless coded body of zeros: every `every` ms 256 KiB of them (0: as fast as the client reads). */
-function bomb(res: ServerResponse, coding: string, every: number): void {
-  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Encoding': coding });
-  const zip = compressor(coding);
-  const zeros = Buffer.alloc(every ? 256 * 1024 : MiB);
-  zip.on('data', (chunk: Buffer) => {
-    sent += chunk.length;
-    if (!res.write(chunk)) {
-      zip.pause();
-      res.once('drain', () => zip.resume());
-    }
-  });
-  res.once('close', () => zip.destroy());
-  const feed = (): void => {
-    if (res.destroyed) return;
-    if (every) {
-      zip.write(zeros, () => zip.flush());
-      setTimeout(feed, every);
-    } else if (zip.write(zeros)) setImmediate(feed);
-    else zip.once('drain', feed);
-  };
-  feed();
-}
+const count = (bytes: number): void => {
+  sent += bytes;
+};
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
-  ...Object.fromEntries(CODINGS.map((coding) => [`/bomb/${coding}`, (_req, res) => bomb(res, coding, 0)])),
-  '/slow-bomb': (_req, res) => bomb(res, 'gzip', 20),
+  ...Object.fromEntries(
+    CODINGS.map((coding) => [`/bomb/${coding}`, (_req, res) => bomb(res, coding, { onChunk: count })]),
+  ),
+  '/slow-bomb': (_req, res) => bomb(res, 'gzip', { everyMs: 20, onChunk: count }),
   // 2 MiB of zeros once decoded, then nothing more, and no end
   '/stalled-bomb': (_req, res) => {
     res.writeHead(200, { 'Content-Encoding': 'gzip' });
@@ -84,8 +49,7 @@ describe.each(TRANSPORTS)('hostile answers on the %s transport', (transport) => 
 
   beforeAll(async () => {
     server = createServer((req, res) => routes[req.url ?? '']!(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseURL = await listen(server);
     client = new ApiClient({
       transport,
       baseURL,
@@ -101,8 +65,7 @@ describe.each(TRANSPORTS)('hostile answers on the %s transport', (transport) => 
   });
   afterAll(async () => {
     await client.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   });
 
   it.each(CODINGS)(
