@@ -1,4 +1,12 @@
-import type { GiveUpCause } from './retry.policy.js';
+/** Why no further attempt is made. */
+export type GiveUpCause =
+  | 'not-transient'
+  | 'not-replayable'
+  | 'exhausted'
+  | 'deadline'
+  | 'stream-body'
+  | 'budget-exhausted'
+  | 'breaker-open';
 
 /** Facts every event about one call carries (the fields of the retry log line). */
 export interface CallFacts {

@@ -3,6 +3,7 @@
  * network, no clock of their own (`now` and `random` are passed in).
  */
 import type { RetryPolicy } from './api-client.options.js';
+import type { GiveUpCause } from './client-events.js';
 
 /** Network errors of an attempt that may succeed when tried again. */
 export const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
@@ -104,15 +105,8 @@ export type RetryPlan =
   | { readonly retry: true; readonly delayMs: number; readonly reason: string }
   | { readonly retry: false; readonly reason: string; readonly giveUp: GiveUpCause };
 
-/** Why no further attempt is made. */
-export type GiveUpCause =
-  | 'not-transient'
-  | 'not-replayable'
-  | 'exhausted'
-  | 'deadline'
-  | 'stream-body'
-  | 'budget-exhausted'
-  | 'breaker-open';
+/** Why no further attempt is made (declared with the events that report it). */
+export type { GiveUpCause };
 
 /** Everything {@link planRetry} weighs. */
 export interface RetryInput {
