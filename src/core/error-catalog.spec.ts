@@ -1,15 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { STATUS_CODES } from 'node:http';
 import { BuiltInErrors, ErrorCatalog, defineErrors, type ErrorEntry } from './error-catalog.js';
-
-const AppErrors = defineErrors({
-  USER_NOT_FOUND: {
-    code: 10001,
-    status: 404,
-    messages: { 'zh-CN': '用户 {id} 不存在', en: 'User {id} not found' },
-  },
-  ORDER_LOCKED: { code: 10002, status: 409, messages: { en: 'Order is locked' } },
-});
+import { AppErrors } from '../../test/fixtures/app-errors.js';
 
 function entry(overrides: Partial<ErrorEntry>): ErrorEntry {
   return {
@@ -32,7 +24,13 @@ describe('defineErrors', () => {
       builtIn: false,
     });
     expect(AppErrors.ORDER_LOCKED.reason).toBe('ORDER_LOCKED');
-    expect(Object.keys(AppErrors)).toEqual(['USER_NOT_FOUND', 'ORDER_LOCKED']);
+    expect(Object.keys(AppErrors)).toEqual([
+      'USER_NOT_FOUND',
+      'ORDER_LOCKED',
+      'LEDGER_BROKEN',
+      'UPSTREAM_DOWN',
+      'ENGLISH_ONLY',
+    ]);
   });
 
   it('freezes the entries and the group', () => {
@@ -52,7 +50,14 @@ describe('ErrorCatalog', () => {
   it('holds every built-in entry, then the app entries', () => {
     const catalog = new ErrorCatalog([AppErrors]);
     const builtIns = Object.values(BuiltInErrors);
-    expect(catalog.entries()).toEqual([...builtIns, AppErrors.USER_NOT_FOUND, AppErrors.ORDER_LOCKED]);
+    expect(catalog.entries()).toEqual([
+      ...builtIns,
+      AppErrors.USER_NOT_FOUND,
+      AppErrors.ORDER_LOCKED,
+      AppErrors.LEDGER_BROKEN,
+      AppErrors.UPSTREAM_DOWN,
+      AppErrors.ENGLISH_ONLY,
+    ]);
     expect(new ErrorCatalog().entries()).toEqual(builtIns);
   });
 

@@ -27,17 +27,10 @@ import { AxiosError } from 'axios';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { DomainException } from '../core/domain.exception.js';
 import { BuiltInErrors, ErrorCatalog, defineErrors } from '../core/error-catalog.js';
+import { AppErrors } from '../../test/fixtures/app-errors.js';
 import type { FieldIssue } from './field-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
 
-const AppErrors = defineErrors({
-  USER_NOT_FOUND: {
-    code: 10001,
-    status: 404,
-    messages: { 'zh-CN': '用户 {id} 不存在', en: 'User {id} not found' },
-  },
-  UPSTREAM_DOWN: { code: 10002, status: 503, messages: { en: 'Upstream is down' } },
-});
 const catalog = new ErrorCatalog([AppErrors]);
 
 const INTERNAL: MappedError = {
@@ -75,7 +68,7 @@ describe('mapException', () => {
     });
 
     it('maps an exception thrown with a code', () => {
-      const mapped = mapException(new DomainException(10002), catalog);
+      const mapped = mapException(new DomainException(10004), catalog);
       expect(mapped.entry).toBe(AppErrors.UPSTREAM_DOWN);
       expect(mapped.status).toBe(503);
     });

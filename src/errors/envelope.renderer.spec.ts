@@ -1,20 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { cleanPath, renderError, type RenderContext } from './envelope.renderer.js';
 import type { MappedError } from './envelope.mapper.js';
-import { BuiltInErrors, defineErrors, type ErrorEntry } from '../core/error-catalog.js';
+import { BuiltInErrors, type ErrorEntry } from '../core/error-catalog.js';
+import { AppErrors } from '../../test/fixtures/app-errors.js';
 import type { InboundErrorsOptions } from './errors.options.js';
 import { resolveInboundOptions } from './errors.options-resolver.js';
 import type { FieldIssue } from './field-errors.js';
-
-const AppErrors = defineErrors({
-  USER_NOT_FOUND: {
-    code: 10001,
-    status: 404,
-    messages: { 'zh-CN': '用户 {id} 不存在', en: 'User {id} not found' },
-  },
-  UPSTREAM_DOWN: { code: 10002, status: 503, messages: { 'zh-CN': '上游不可用', en: 'Upstream is down' } },
-  ENGLISH_ONLY: { code: 10003, status: 409, messages: { en: 'Only in English' } },
-});
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

@@ -3,10 +3,7 @@ import { DEFAULT_ERRORS_OPTIONS } from '../errors/errors.options.js';
 import { resolveErrorsOptions } from './errors-module.options.js';
 import { BuiltInErrors, ErrorCatalog, defineErrors } from '../core/error-catalog.js';
 import { CONSTRAINT_MESSAGES } from '../core/i18n/messages.js';
-
-const AppErrors = defineErrors({
-  USER_NOT_FOUND: { code: 10001, status: 404, messages: { 'zh-CN': '用户不存在', en: 'User not found' } },
-});
+import { AppErrors } from '../../test/fixtures/app-errors.js';
 
 describe('resolveErrorsOptions', () => {
   it('applies the defaults', () => {
@@ -97,7 +94,10 @@ describe('resolveErrorsOptions', () => {
   it('builds the catalog from the app errors', () => {
     const resolved = resolveErrorsOptions({ errors: [AppErrors] });
     expect(resolved.catalog.get('USER_NOT_FOUND')).toBe(AppErrors.USER_NOT_FOUND);
-    expect(resolved.entryMessages['USER_NOT_FOUND']).toEqual({ 'zh-CN': '用户不存在', en: 'User not found' });
+    expect(resolved.entryMessages['USER_NOT_FOUND']).toEqual({
+      'zh-CN': '用户 {id} 不存在',
+      en: 'User {id} not found',
+    });
   });
 
   it('throws on duplicate errors', () => {
@@ -136,7 +136,10 @@ describe('resolveErrorsOptions', () => {
       en: 'Nothing here',
       ja: '見つかりません',
     });
-    expect(resolved.entryMessages['USER_NOT_FOUND']).toEqual({ 'zh-CN': '用户不存在', en: 'No such user' });
+    expect(resolved.entryMessages['USER_NOT_FOUND']).toEqual({
+      'zh-CN': '用户 {id} 不存在',
+      en: 'No such user',
+    });
     expect(resolved.constraintMessages).not.toHaveProperty('NOT_FOUND');
     expect(resolved.constraintMessages).not.toHaveProperty('USER_NOT_FOUND');
     expect(BuiltInErrors.NOT_FOUND.messages['en']).toBe('Not found');
