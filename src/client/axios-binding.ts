@@ -8,7 +8,8 @@ import type { AxiosAdapter, AxiosInstance, AxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import { isAxiosError } from 'axios';
 import { classifyFailure, type FailureVerdict } from './failure-verdict.js';
-import { type CallContext, OutboundCall } from './outbound-call.js';
+import type { CallContext } from './call-request.js';
+import { OutboundCall } from './outbound-call.js';
 
 /** Where a call rides along in the axios config (a string key: axios drops symbols). */
 export const CALL = 'faultlineCall';

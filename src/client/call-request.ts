@@ -1,13 +1,28 @@
-/** What a call asks for: its request, the headers the client adds to it, and its URL. */
+/**
+ * What a call asks for (its request, the headers the client adds to it, its
+ * URL) and what the calls of one client share.
+ */
+import type { Logger } from '@nestjs/common';
 import type { AxiosHeaders, AxiosInstance, AxiosRequestConfig } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { currentRequestContext } from '../core/request-context.js';
-import type { ApiRequestConfig } from './api-client.options.js';
+import type { ApiRequestConfig, ResolvedApiClientOptions } from './api-client.options.js';
+import type { Resilience } from './resilience.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
 
 /** What a call may set over the client's options. */
 export type CallSettings = Pick<ApiRequestConfig, 'retry' | 'deadlineMs' | 'idempotencyKey' | 'timeout'>;
+
+/** What every call of one client shares. */
+export interface CallContext {
+  readonly settings: ResolvedApiClientOptions;
+  readonly resilience: Resilience;
+  readonly logger: Logger;
+  readonly instance: AxiosInstance;
+  /** The client's own headers carry an `Idempotency-Key` for every call. */
+  readonly defaultIdempotencyKey: boolean;
+}
 
 /** One call as asked for: its `headers` get the `Idempotency-Key` and request id. */
 export interface CallRequest {

@@ -1,15 +1,7 @@
-import type { Logger } from '@nestjs/common';
+import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { resolveRetryPolicy, type RetryPolicy } from './api-client.options.js';
 import {
-  AxiosError,
-  type AxiosAdapter,
-  type AxiosHeaders,
-  type AxiosInstance,
-  type AxiosRequestConfig,
-  type AxiosResponse,
-  type InternalAxiosRequestConfig,
-} from 'axios';
-import { type ResolvedApiClientOptions, resolveRetryPolicy, type RetryPolicy } from './api-client.options.js';
-import {
+  type CallContext,
   type CallRequest,
   forwardRequestId,
   hasIdempotencyKey,
@@ -19,20 +11,9 @@ import {
 import type { CallFacts } from './client-events.js';
 import { classifyFailure, type FailureVerdict, finalKind } from './failure-verdict.js';
 import { redactUrl } from './redact.js';
-import type { Resilience } from './resilience.js';
 import { type GiveUpCause, planRetry } from './retry.policy.js';
 import { UpstreamException } from './upstream.exception.js';
 import { isPipeable } from '../shared/streams.js';
-
-/** What every call of one client shares. */
-export interface CallContext {
-  readonly settings: ResolvedApiClientOptions;
-  readonly resilience: Resilience;
-  readonly logger: Logger;
-  readonly instance: AxiosInstance;
-  /** The client's own headers carry an `Idempotency-Key` for every call. */
-  readonly defaultIdempotencyKey: boolean;
-}
 
 /**
  * One logical outbound call, owning its attempts, waits and verdicts:
@@ -110,13 +91,9 @@ export class OutboundCall {
   attempted(): void {
     this.#attempts++;
     const { onEvent } = this.#context.settings;
-    if (onEvent)
-      onEvent({
-        type: 'attempt',
-        ...this.#described(),
-        attempt: this.#attempts,
-        maxAttempts: this.#maxAttempts,
-      });
+    if (!onEvent) return;
+    const attempt = this.#attempts;
+    onEvent({ type: 'attempt', ...this.#described(), attempt, maxAttempts: this.#maxAttempts });
   }
 
   /** The verdict on `error`, classified once: the call keeps its last failure's. */
