@@ -17,6 +17,7 @@ import {
   resolveApiClientOptions,
 } from './api-client.options.js';
 import { bindAxios, CALL } from './axios-binding.js';
+import type { ClientEvent } from './client-events.js';
 import type { ClientStats } from './client-stats.js';
 import { makeMethodHeadersLazy } from './method-headers.js';
 import { nodeTransport } from './node-transport.js';
@@ -61,8 +62,9 @@ export class ApiClient {
   /** Checks the options (a bad one throws here, at startup) and applies the defaults. */
   constructor(options: ApiClientOptions | ResolvedApiClientOptions = {}) {
     this.settings = resolveApiClientOptions(...named(options));
-    const { name, axios, baseURL, headers, onEvent } = this.settings;
-    this.#resilience = new Resilience({ ...this.settings, client: name, emit: (event) => onEvent?.(event) });
+    const { name, axios, baseURL, headers, onEvent, bulkhead, breaker, budget, clock } = this.settings;
+    const emit = (event: ClientEvent): void => onEvent?.(event);
+    this.#resilience = new Resilience({ client: name, bulkhead, breaker, budget, clock, emit });
     const instance = createAxios({
       ...axios,
       baseURL: baseURL ?? axios.baseURL,

@@ -48,7 +48,7 @@ const STATE_NAMES: Readonly<Record<CircuitState, BreakerState>> = {
 
 /** One client's bulkhead, breaker and retry budget, and its totals. */
 export class Resilience {
-  readonly totals = noTotals();
+  readonly #totals = noTotals();
   readonly #client: string;
   readonly #bulkheadOptions: BulkheadOptions | false;
   readonly #bulkhead: BulkheadPolicy | undefined;
@@ -66,13 +66,13 @@ export class Resilience {
 
   /** bulkhead: one whole call, within the concurrency limit (`BulkheadRejectedError` when full). */
   run<T>(call: OutboundCall, work: () => Promise<T>): Promise<T> {
-    this.totals.calls++;
+    this.#totals.calls++;
     return this.#bulkhead ? this.#inBulkhead(this.#bulkhead, call, work) : work();
   }
 
   /** Counts a call that does not pass the bulkhead (one made on the axios instance directly). */
   countCall(): void {
-    this.totals.calls++;
+    this.#totals.calls++;
   }
 
   /**
@@ -89,7 +89,7 @@ export class Resilience {
     if (call.remainingMs() <= 0) return Promise.reject(call.deadlineError(config));
     config.timeout = call.boundAttemptTimeout(config.timeout);
     return this.#throughBreaker(call, () => {
-      this.totals.attempts++;
+      this.#totals.attempts++;
       call.attempted();
       return transport(config);
     });
@@ -99,10 +99,10 @@ export class Resilience {
   admitRetry(): GiveUpCause | undefined {
     if (this.#breaker?.state === CircuitState.Open) return 'breaker-open';
     if (this.#budget && !this.#budget.tryWithdraw()) {
-      this.totals.budgetExhausted++;
+      this.#totals.budgetExhausted++;
       return 'budget-exhausted';
     }
-    this.totals.retries++;
+    this.#totals.retries++;
     return undefined;
   }
 
@@ -116,7 +116,7 @@ export class Resilience {
       budgetMaxTokens: this.#budget ? this.#budget.options.maxTokens : null,
       inFlight: slots && limit ? limit.maxConcurrent - slots.executionSlots : 0,
       queued: slots && limit ? (limit.maxQueued ?? 0) - slots.queueSlots : 0,
-      totals: { ...this.totals },
+      totals: { ...this.#totals },
     };
   }
 
@@ -124,7 +124,7 @@ export class Resilience {
     try {
       return await limit.execute(work);
     } catch (error) {
-      if (call.verdictOf(error).blame === 'bulkhead') this.totals.bulkheadRejections++;
+      if (call.verdictOf(error).blame === 'bulkhead') this.#totals.bulkheadRejections++;
       throw error;
     }
   }
@@ -136,8 +136,8 @@ export class Resilience {
       return response;
     } catch (error) {
       const { blame } = call.verdictOf(error);
-      if (blame === 'breaker') this.totals.breakerRejections++;
-      else if (blame === 'upstream') this.totals.failures++;
+      if (blame === 'breaker') this.#totals.breakerRejections++;
+      else if (blame === 'upstream') this.#totals.failures++;
       else if (blame === 'answer') this.#budget?.deposit();
       throw error;
     }
