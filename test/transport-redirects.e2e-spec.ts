@@ -1,13 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, UpstreamException } from '../src/index.js';
-import { Upstream } from './fixtures/upstream.js';
+import { TRANSPORTS, useUpstream } from './fixtures/upstream.js';
 
 /**
  * Redirects an upstream should not be able to abuse: loops, Locations that
  * are no http(s) URL, secrets sent on to another origin — on both transports
  * alike, as axios' http adapter (follow-redirects) handles them.
  */
-const TRANSPORTS = ['node', 'undici'] as const;
 
 const SECRETS = {
   Authorization: 'Bearer secret',
@@ -18,21 +17,15 @@ const SECRETS = {
 };
 
 describe.each(TRANSPORTS)('redirects on the %s transport', (transport) => {
-  let upstream: Upstream;
-  let other: Upstream;
+  const upstream = useUpstream();
+  const other = useUpstream();
   let client: ApiClient;
 
-  beforeAll(async () => {
-    [upstream, other] = await Promise.all([Upstream.start(), Upstream.start()]);
+  beforeAll(() => {
     client = new ApiClient({ transport, baseURL: upstream.url, retry: false, budget: false, breaker: false });
-  });
-  afterEach(() => {
-    upstream.reset();
-    other.reset();
   });
   afterAll(async () => {
     await client.close();
-    await Promise.all([upstream.close(), other.close()]);
   });
 
   it('fails endless redirects past maxRedirects with ERR_FR_TOO_MANY_REDIRECTS', async () => {
