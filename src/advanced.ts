@@ -6,7 +6,7 @@
  * minor versions more readily than the root entry.
  */
 export { isSafeRequestId, requestContext } from './core/request-context.js';
-export { resolveApiClientOptions } from './client/api-client.options.js';
+export { resolveApiClientOptions } from './client/api-client.options-resolver.js';
 export { isUpstreamFault } from './client/failure-verdict.js';
 export { RetryBudget } from './client/retry-budget.js';
 export {

@@ -3,10 +3,9 @@ import {
   DEFAULT_API_CLIENT_OPTIONS,
   DEFAULT_CLIENT,
   DEFAULT_RETRY_POLICY,
-  resolveApiClientOptions,
-  resolveRetryPolicy,
   type RetryPolicy,
 } from './api-client.options.js';
+import { resolveApiClientOptions, resolveRetryPolicy } from './api-client.options-resolver.js';
 
 const onRetry = (): void => undefined;
 

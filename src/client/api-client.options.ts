@@ -1,7 +1,4 @@
 import type { AxiosRequestConfig, CreateAxiosDefaults } from 'axios';
-import { withoutUndefined } from '../shared/objects.js';
-import { checkOptions } from '../shared/option-checks.js';
-import { API_CLIENT_OPTIONS_RULE } from './api-client.option-rules.js';
 import type { ClientEvent, RetryEvent } from './client-events.js';
 
 /** The retry policy of a client, or of one call. */
@@ -272,63 +269,8 @@ export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
   transport: Object.freeze({ type: 'undici', ...DEFAULT_UNDICI_TRANSPORT }),
 } as const);
 
-function resolveTransport(
-  transport: NonNullable<ApiClientOptions['transport']> | { readonly type: 'node' },
-): ResolvedApiClientOptions['transport'] {
-  if (transport === 'node' || (typeof transport === 'object' && transport.type === 'node')) {
-    return { type: 'node' };
-  }
-  const pool = typeof transport === 'string' ? {} : withoutUndefined(transport);
-  return { ...DEFAULT_API_CLIENT_OPTIONS.transport, ...pool, type: 'undici' };
-}
-
 /** The name of the client `ErrorsModule` registers from its `client` option. */
 export const DEFAULT_CLIENT = 'default';
-
-/** Applies the defaults to a policy override (`false`: no retries). */
-export function resolveRetryPolicy(
-  base: RetryPolicy,
-  override: Partial<RetryPolicy> | false | undefined,
-): RetryPolicy {
-  if (override === false) return base.retries === 0 ? base : Object.freeze({ ...base, retries: 0 });
-  if (!override) return base;
-  return Object.freeze({ ...base, ...withoutUndefined(override) });
-}
-
-/** Checks a client's options (throws on the first bad one) and applies the defaults. */
-export function resolveApiClientOptions(
-  name: string,
-  options: ApiClientOptions = {},
-): ResolvedApiClientOptions {
-  if (typeof name !== 'string' || name === '') {
-    throw new Error(`ApiClient: the name must be a non-empty string, got ${typeof name}`);
-  }
-  checkOptions(`ApiClient '${name}'`, options, API_CLIENT_OPTIONS_RULE);
-  return {
-    name,
-    baseURL: options.baseURL,
-    headers: { ...options.headers },
-    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_API_CLIENT_OPTIONS.attemptTimeoutMs,
-    deadlineMs: options.deadlineMs ?? DEFAULT_API_CLIENT_OPTIONS.deadlineMs,
-    retry: resolveRetryPolicy(DEFAULT_RETRY_POLICY, options.retry),
-    idempotencyKeys: options.idempotencyKeys ?? DEFAULT_API_CLIENT_OPTIONS.idempotencyKeys,
-    requestIdHeader: options.requestIdHeader ?? DEFAULT_API_CLIENT_OPTIONS.requestIdHeader,
-    onRetry: options.onRetry,
-    onEvent: options.onEvent,
-    budget:
-      options.budget === false
-        ? false
-        : { ...DEFAULT_RETRY_BUDGET, ...withoutUndefined(options.budget ?? {}) },
-    breaker:
-      options.breaker === false
-        ? false
-        : { ...DEFAULT_CIRCUIT_BREAKER, ...withoutUndefined(options.breaker ?? {}) },
-    bulkhead: options.bulkhead ?? false,
-    transport: resolveTransport(options.transport ?? DEFAULT_API_CLIENT_OPTIONS.transport),
-    axios: { ...options.axios },
-    clock: options.clock,
-  };
-}
 
 /** Per-call options: every axios option, plus the client's own. */
 export interface ApiRequestConfig<D = unknown> extends Omit<AxiosRequestConfig<D>, 'signal'> {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client.js';
-import { resolveApiClientOptions } from './api-client.options.js';
+import { resolveApiClientOptions } from './api-client.options-resolver.js';
 
 describe('new ApiClient()', () => {
   it('checks its options, naming the bad one', () => {

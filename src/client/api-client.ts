@@ -14,8 +14,8 @@ import {
   type ApiRequestConfig,
   DEFAULT_CLIENT,
   type ResolvedApiClientOptions,
-  resolveApiClientOptions,
 } from './api-client.options.js';
+import { resolveApiClientOptions } from './api-client.options-resolver.js';
 import { bindAxios, CALL } from './axios-binding.js';
 import type { ClientEvent } from './client-events.js';
 import type { ClientStats } from './client-stats.js';

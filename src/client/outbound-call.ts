@@ -1,5 +1,6 @@
 import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { resolveRetryPolicy, type RetryPolicy } from './api-client.options.js';
+import type { RetryPolicy } from './api-client.options.js';
+import { resolveRetryPolicy } from './api-client.options-resolver.js';
 import {
   type CallContext,
   type CallRequest,

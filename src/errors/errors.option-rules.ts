@@ -8,7 +8,6 @@ import {
   isObject,
   orFalse,
   recordOf,
-  rule,
   type Rule,
   shape,
   type Shape,

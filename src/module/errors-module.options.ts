@@ -7,8 +7,8 @@ import {
   type ApiClientOptions,
   DEFAULT_CLIENT,
   type ResolvedApiClientOptions,
-  resolveApiClientOptions,
 } from '../client/api-client.options.js';
+import { resolveApiClientOptions } from '../client/api-client.options-resolver.js';
 import { INBOUND_OPTIONS_RULES } from '../errors/errors.option-rules.js';
 import type { InboundErrorsOptions, ResolvedInboundOptions } from '../errors/errors.options.js';
 import { resolveInboundOptions } from '../errors/errors.options-resolver.js';

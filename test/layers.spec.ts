@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const src = resolve(import.meta.dirname, '..', 'src');
+
+/** Every module a source file imports: relative ones as paths under src/, packages by name. */
+function importsOf(file: string): { files: string[]; packages: string[] } {
+  const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+  const files: string[] = [];
+  const packages: string[] = [];
+  for (const { fileName } of importedFiles) {
+    if (fileName.startsWith('.')) files.push(resolve(dirname(file), fileName).replace(/\.js$/, '.ts'));
+    else if (!fileName.startsWith('node:')) {
+      const parts = fileName.split('/');
+      packages.push(fileName.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!);
+    }
+  }
+  return { files, packages };
+}
+
+/** Everything an entry loads, transitively: source files (relative to src/) and packages. */
+function graphOf(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [resolve(src, entry)];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    const name = relative(src, file);
+    if (files.has(name)) continue;
+    files.add(name);
+    const found = importsOf(file);
+    for (const item of found.packages) packages.add(item);
+    pending.push(...found.files);
+  }
+  return { files, packages };
+}
+
+/** The source files an entry reaches, itself left out. */
+function reached(entry: string): string[] {
+  return [...graphOf(entry).files].filter((file) => file !== entry);
+}
+
+const OUTBOUND_PACKAGES = ['axios', 'axios-retry', 'undici', 'cockatiel', '@nestjs/axios'];
+
+describe('one-way layers', () => {
+  it('the inbound entry reaches neither the outbound half nor the module, nor their packages', () => {
+    const { files, packages } = graphOf('errors/index.ts');
+    expect([...files].filter((file) => !/^(errors|core|shared)\//.test(file))).toEqual([]);
+    expect([...packages].filter((name) => OUTBOUND_PACKAGES.includes(name))).toEqual([]);
+  });
+
+  it('the outbound half reaches neither the inbound half nor the module', () => {
+    const { files } = graphOf('client/api-client.providers.ts');
+    expect(files.has('client/api-client.ts')).toBe(true);
+    expect([...files].filter((file) => !/^(client|core|shared)\//.test(file))).toEqual([]);
+  });
+
+  it('the shared error model depends on nothing but shared helpers', () => {
+    for (const entry of ['core/domain.exception.ts', 'core/error-catalog.ts', 'core/request-context.ts']) {
+      const { files, packages } = graphOf(entry);
+      expect([...files].filter((file) => !/^(core|shared)\//.test(file))).toEqual([]);
+      expect([...packages]).toEqual([]);
+    }
+  });
+
+  it('option files are leaves: types and defaults that import no implementation', () => {
+    expect(
+      reached('client/api-client.options.ts').filter((file) => file !== 'client/client-events.ts'),
+    ).toEqual([]);
+    expect(reached('errors/errors.options.ts').filter((file) => !file.startsWith('core/'))).toEqual([]);
+  });
+});
