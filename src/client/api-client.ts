@@ -16,7 +16,7 @@ import {
   type ResolvedApiClientOptions,
 } from './api-client.options.js';
 import { resolveApiClientOptions } from './api-client.options-resolver.js';
-import { bindAxios, CALL } from './axios-binding.js';
+import { bindAxios, CALL, verdictOf } from './axios-binding.js';
 import type { ClientEvent } from './client-events.js';
 import type { ClientStats } from './client-stats.js';
 import { makeMethodHeadersLazy } from './method-headers.js';
@@ -64,7 +64,15 @@ export class ApiClient {
     this.settings = resolveApiClientOptions(...named(options));
     const { name, axios, baseURL, headers, onEvent, bulkhead, breaker, budget, clock } = this.settings;
     const emit = (event: ClientEvent): void => onEvent?.(event);
-    this.#resilience = new Resilience({ client: name, bulkhead, breaker, budget, clock, emit });
+    this.#resilience = new Resilience({
+      client: name,
+      bulkhead,
+      breaker,
+      budget,
+      clock,
+      emit,
+      blamesUpstream: (error) => verdictOf(error).blame === 'upstream',
+    });
     const instance = createAxios({
       ...axios,
       baseURL: baseURL ?? axios.baseURL,

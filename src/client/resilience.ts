@@ -23,7 +23,6 @@ import {
 import type { BulkheadOptions, CircuitBreakerOptions, RetryBudgetOptions } from './api-client.options.js';
 import type { ClientEvent } from './client-events.js';
 import { type BreakerState, type ClientStats, noTotals } from './client-stats.js';
-import { verdictOf } from './axios-binding.js';
 import type { OutboundCall } from './outbound-call.js';
 import { RetryBudget } from './retry-budget.js';
 import type { GiveUpCause } from './retry.policy.js';
@@ -37,6 +36,8 @@ export interface ResilienceOptions {
   /** The clock the budget refills by (tests move it on); `performance.now` by default. */
   readonly clock?: (() => number) | undefined;
   readonly emit: (event: ClientEvent) => void;
+  /** Whether a failed attempt blames the upstream (what the breaker counts): its call's verdict. */
+  readonly blamesUpstream: (error: unknown) => boolean;
 }
 
 const STATE_NAMES: Readonly<Record<CircuitState, BreakerState>> = {
@@ -60,7 +61,7 @@ export class Resilience {
     this.#bulkheadOptions = options.bulkhead;
     if (options.bulkhead)
       this.#bulkhead = bulkhead(options.bulkhead.maxConcurrent, options.bulkhead.maxQueued ?? 0);
-    if (options.breaker) this.#breaker = breakerOf(options.breaker, options.client, options.emit);
+    if (options.breaker) this.#breaker = breakerOf(options.breaker, options);
     if (options.budget) this.#budget = new RetryBudget(options.budget, options.clock);
   }
 
@@ -146,22 +147,18 @@ export class Resilience {
 
 /** A breaker that counts the attempts whose verdict blames the upstream, reporting its changes. */
 function breakerOf(
-  options: CircuitBreakerOptions,
-  client: string,
-  emit: (event: ClientEvent) => void,
+  settings: CircuitBreakerOptions,
+  { client, emit, blamesUpstream }: ResilienceOptions,
 ): CircuitBreakerPolicy {
-  const { threshold, samplingDurationMs, minimumThroughput, breakDurationMs } = options;
-  const breaker = circuitBreaker(
-    handleWhen((error) => verdictOf(error).blame === 'upstream'),
-    {
-      halfOpenAfter: breakDurationMs,
-      breaker: new SamplingBreaker({
-        threshold,
-        duration: samplingDurationMs,
-        minimumRps: minimumThroughput / (samplingDurationMs / 1000),
-      }),
-    },
-  );
+  const { threshold, samplingDurationMs, minimumThroughput, breakDurationMs } = settings;
+  const breaker = circuitBreaker(handleWhen(blamesUpstream), {
+    halfOpenAfter: breakDurationMs,
+    breaker: new SamplingBreaker({
+      threshold,
+      duration: samplingDurationMs,
+      minimumRps: minimumThroughput / (samplingDurationMs / 1000),
+    }),
+  });
   breaker.onBreak(() => emit({ type: 'breaker-open', client }));
   breaker.onHalfOpen(() => emit({ type: 'breaker-half-open', client }));
   breaker.onReset(() => emit({ type: 'breaker-close', client }));
