@@ -1,3 +1,4 @@
+import { brand } from '../core/brand.js';
 import { DomainException } from '../core/domain.exception.js';
 import { BuiltInErrors, type ErrorEntry } from '../core/error-catalog.js';
 
@@ -72,19 +73,5 @@ export class UpstreamException extends DomainException {
   }
 }
 
-/**
- * The brand of every {@link UpstreamException}, on its prototype: a
- * `Symbol.for` key is the same in every copy of the package an app may load,
- * where `instanceof` is not.
- */
-const UPSTREAM_BRAND = Symbol.for('nestjs-faultline.UpstreamException');
-Object.defineProperty(UpstreamException.prototype, UPSTREAM_BRAND, { value: true });
-
 /** Type guard for {@link UpstreamException}, also for one made by another copy of the package. */
-export function isUpstreamException(value: unknown): value is UpstreamException {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { [UPSTREAM_BRAND]?: unknown })[UPSTREAM_BRAND] === true
-  );
-}
+export const isUpstreamException = brand(UpstreamException, 'UpstreamException');

@@ -1,3 +1,4 @@
+import { brand } from './brand.js';
 import type { ErrorEntry } from './error-catalog.js';
 import { formatMessage, type MessageParams } from './i18n/locale.js';
 
@@ -41,24 +42,10 @@ export class DomainException extends Error {
 }
 
 /**
- * The brand of every {@link DomainException}, on its prototype: a
- * `Symbol.for` key is the same in every copy of the package an app may load,
- * where `instanceof` is not.
- */
-const DOMAIN_BRAND = Symbol.for('nestjs-faultline.DomainException');
-Object.defineProperty(DomainException.prototype, DOMAIN_BRAND, { value: true });
-
-/**
  * Type guard for {@link DomainException} (and its subclasses), also for one
  * made by another copy of the package.
  */
-export function isDomainException(value: unknown): value is DomainException {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { [DOMAIN_BRAND]?: unknown })[DOMAIN_BRAND] === true
-  );
-}
+export const isDomainException = brand(DomainException, 'DomainException');
 
 function describe(
   key: ErrorEntry | string | number,

@@ -1,3 +1,4 @@
+import { brand } from '../core/brand.js';
 import { DomainException } from '../core/domain.exception.js';
 import { BuiltInErrors } from '../core/error-catalog.js';
 import type { FieldIssue } from './field-errors.js';
@@ -25,14 +26,5 @@ export class ValidationFailedException extends DomainException {
   }
 }
 
-const VALIDATION_BRAND = Symbol.for('nestjs-faultline.ValidationFailedException');
-Object.defineProperty(ValidationFailedException.prototype, VALIDATION_BRAND, { value: true });
-
 /** Type guard for {@link ValidationFailedException}, also for one made by another copy of the package. */
-export function isValidationFailedException(value: unknown): value is ValidationFailedException {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { [VALIDATION_BRAND]?: unknown })[VALIDATION_BRAND] === true
-  );
-}
+export const isValidationFailedException = brand(ValidationFailedException, 'ValidationFailedException');
