@@ -108,7 +108,8 @@ describe('negotiateLocale', () => {
     for (const header of headers) {
       const started = performance.now();
       const locale = negotiateLocale(header, LOCALES, 'zh-CN');
-      expect(performance.now() - started).toBeLessThan(50);
+      // about 1 ms here; a parse that backtracks or scans the whole header takes seconds, so a loaded machine has room
+      expect(performance.now() - started).toBeLessThan(1000);
       expect(LOCALES).toContain(locale);
     }
     expect(negotiateLocale(headers[0], LOCALES, 'zh-CN')).toBe('en');
