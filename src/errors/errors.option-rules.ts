@@ -91,6 +91,7 @@ export const INBOUND_OPTIONS_RULES: Shape<InboundErrorsOptions> = {
   legacyHttp200: boolean,
   requestIdHeader: headerName,
   trustRequestId: boolean,
+  asyncContext: boolean,
   clientErrorLogLevel: oneOf(['log', 'error', 'warn', 'debug', 'verbose', false]),
   exposeInternalErrors: boolean,
   validation: shape(VALIDATION_RULES, { unknownKeys: 'typos' }),

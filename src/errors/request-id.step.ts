@@ -5,6 +5,8 @@ import { requestContext, runInRequestContext } from '../core/request-context.js'
 interface HookOptions {
   readonly requestIdHeader: string;
   readonly trustRequestId: boolean;
+  /** Run the request in AsyncLocalStorage (see the `asyncContext` option). */
+  readonly asyncContext: boolean;
 }
 
 type ExpressLike = {
@@ -47,7 +49,8 @@ export function installRequestIdStep(adapter: HttpServer | undefined, options: H
 /**
  * The request id step, wherever it runs: the request's context (its id and
  * start), the id echoed in the response header, and `next` run inside the
- * context so that outbound calls made for the request see it.
+ * context (with `asyncContext`) so that outbound calls made for the request
+ * see it.
  */
 export function enterRequest<R>(
   request: IncomingMessage,
@@ -58,7 +61,8 @@ export function enterRequest<R>(
 ): void {
   const context = requestContext(request, options.requestIdHeader, options.trustRequestId);
   echo(response, options.requestIdHeader, context.requestId);
-  runInRequestContext(context, next);
+  if (options.asyncContext) runInRequestContext(context, next);
+  else next();
 }
 
 /** How a Node response (Express, a Nest middleware) and a Fastify reply take a header. */

@@ -180,6 +180,36 @@ describe('resolveErrorsOptions', () => {
   });
 });
 
+describe('asyncContext', () => {
+  it('is on while any client forwards request ids, as the default client does', () => {
+    expect(resolveErrorsOptions().asyncContext).toBe(true);
+    expect(
+      resolveErrorsOptions({ client: { requestIdHeader: false }, clients: { pay: {} } }).asyncContext,
+    ).toBe(true);
+  });
+
+  it('is off when no client forwards request ids', () => {
+    const options = {
+      client: { requestIdHeader: false as const },
+      clients: { pay: { requestIdHeader: false as const } },
+    };
+    expect(resolveErrorsOptions(options).asyncContext).toBe(false);
+  });
+
+  it('is what the app says, whatever the clients do', () => {
+    expect(resolveErrorsOptions({ asyncContext: false }).asyncContext).toBe(false);
+    expect(
+      resolveErrorsOptions({ client: { requestIdHeader: false }, asyncContext: true }).asyncContext,
+    ).toBe(true);
+  });
+
+  it('is a boolean', () => {
+    expect(() => resolveErrorsOptions({ asyncContext: 'yes' as never })).toThrow(
+      "ErrorsModule: option 'asyncContext' must be true or false, got 'yes'",
+    );
+  });
+});
+
 describe('errors option', () => {
   it('takes one defineErrors() result, not in an array', () => {
     const resolved = resolveErrorsOptions({ errors: AppErrors });

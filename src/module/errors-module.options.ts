@@ -106,5 +106,8 @@ export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): Resolve
       ...withoutUndefined(clientOptions ?? {}),
     });
   }
-  return { ...resolved, clients: resolvedClients };
+  // the store costs every request on Node 20 and 22: kept while a client forwards request ids, unless asked for
+  const forwarding = Object.values(resolvedClients).some((each) => each.requestIdHeader !== false);
+  const asyncContext = options.asyncContext ?? forwarding;
+  return { ...resolved, asyncContext, clients: resolvedClients };
 }
