@@ -33,12 +33,35 @@ export class DomainException extends Error {
 
   constructor(entry: ErrorEntry | string | number, options: DomainExceptionOptions = {}) {
     const resolved = typeof entry === 'object' ? entry : undefined;
-    super(describe(entry, resolved, options.params), { cause: options.cause });
+    // no message here: it is written when first read (see below), as most are never read
+    super(undefined, { cause: options.cause });
     this.entry = resolved;
     this.key = resolved ? resolved.reason : (entry as string | number);
     this.params = options.params;
     this.details = options.details;
   }
+}
+
+/**
+ * `message` (`USER_NOT_FOUND (10001): User 42 not found`, in English) is
+ * formatted when something first reads it — a log line, the stack — not on
+ * every throw: the envelope is rendered from the entry and params, in the
+ * caller's language. Assigning it works as on any error.
+ */
+Object.defineProperty(DomainException.prototype, 'message', {
+  configurable: true,
+  get(this: DomainException): string {
+    const text = describe(this.key, this.entry, this.params);
+    ownMessage(this, text);
+    return text;
+  },
+  set(this: DomainException, text: string) {
+    ownMessage(this, text);
+  },
+});
+
+function ownMessage(error: DomainException, text: string): void {
+  Object.defineProperty(error, 'message', { value: text, writable: true, configurable: true });
 }
 
 /**

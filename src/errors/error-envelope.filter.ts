@@ -36,7 +36,11 @@ const STALE_HEADERS = [
   'Last-Modified',
 ];
 
-type ResponseLike = { removeHeader?(name: string): unknown; raw?: ServerResponse };
+type ResponseLike = {
+  hasHeader?(name: string): boolean;
+  removeHeader?(name: string): unknown;
+  raw?: ServerResponse;
+};
 
 /** Where a failure happened, for its answer and its log line. */
 interface FailureSite {
@@ -258,7 +262,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
       if (!raw.writableEnded) raw.destroy();
       return;
     }
-    for (const name of STALE_HEADERS) response.removeHeader?.(name);
+    // only those set: removing one that is not there costs a Fastify reply a delete on its header map
+    for (const name of STALE_HEADERS) if (response.hasHeader?.(name)) response.removeHeader?.(name);
     adapter.setHeader(response, 'Content-Type', rendered.contentType);
     adapter.setHeader(response, 'Cache-Control', 'no-store');
     adapter.setHeader(response, this.options.requestIdHeader, requestId);

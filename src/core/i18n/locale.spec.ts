@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { formatMessage, negotiateLocale, pickMessage } from './locale.js';
 
@@ -122,6 +123,26 @@ describe('negotiateLocale', () => {
 });
 
 describe('formatMessage', () => {
+  it('fills placeholders as a regular expression over the template would, for any template', () => {
+    // the reading of `{name}` the scan must keep: the innermost braces around a name of [A-Za-z0-9_]
+    const byPattern = (template: string, params: Record<string, unknown>): string =>
+      template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) =>
+        Object.hasOwn(params, name) ? String(params[name]) : whole,
+      );
+    const piece = fc.constantFrom('{', '}', 'id', 'a b', '{id}', '{x}', '{{id}}', '用户', '', '_', '}{');
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 12 }),
+        fc.dictionary(fc.constantFrom('id', 'a', '_'), fc.string()),
+        (pieces, params) => {
+          const template = pieces.join('');
+          expect(formatMessage(template, params)).toBe(byPattern(template, params));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('fills placeholders', () => {
     expect(formatMessage('User {id} of {team} not found', { id: 42, team: 'core' })).toBe(
       'User 42 of core not found',

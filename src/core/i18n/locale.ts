@@ -54,14 +54,29 @@ function matchLocale(tag: string, locales: readonly string[]): string | undefine
 /** Values that may fill a `{name}` placeholder. */
 export type MessageParams = Readonly<Record<string, unknown>>;
 
-const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
+const PLACEHOLDER_NAME = /^[A-Za-z0-9_]+$/;
 
-/** Fills `{name}` placeholders; unknown ones stay as written. */
+/**
+ * Fills `{name}` placeholders (a name of `[A-Za-z0-9_]`); unknown ones stay
+ * as written. A scan from brace to brace: it runs on every error answer.
+ */
 export function formatMessage(template: string, params: MessageParams | undefined): string {
-  if (!params || !template.includes('{')) return template;
-  return template.replace(PLACEHOLDER, (whole, name: string) =>
-    Object.hasOwn(params, name) ? paramText(params[name]) : whole,
-  );
+  if (!params) return template;
+  let open = template.indexOf('{');
+  if (open === -1) return template;
+  let out = '';
+  let from = 0;
+  while (open !== -1) {
+    const close = template.indexOf('}', open + 1);
+    if (close === -1) break;
+    const name = template.slice(open + 1, close);
+    if (PLACEHOLDER_NAME.test(name) && Object.hasOwn(params, name)) {
+      out += template.slice(from, open) + paramText(params[name]);
+      from = close + 1;
+      open = template.indexOf('{', from);
+    } else open = template.indexOf('{', open + 1);
+  }
+  return out + template.slice(from);
 }
 
 function paramText(value: unknown): string {
