@@ -122,13 +122,15 @@ describe('negotiateLocale', () => {
   });
 });
 
+/** The reading of `{name}` formatMessage's scan must keep: the innermost braces around a name of [A-Za-z0-9_]. */
+function byPattern(template: string, params: Record<string, unknown>): string {
+  return template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
+}
+
 describe('formatMessage', () => {
   it('fills placeholders as a regular expression over the template would, for any template', () => {
-    // the reading of `{name}` the scan must keep: the innermost braces around a name of [A-Za-z0-9_]
-    const byPattern = (template: string, params: Record<string, unknown>): string =>
-      template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) =>
-        Object.hasOwn(params, name) ? String(params[name]) : whole,
-      );
     const piece = fc.constantFrom('{', '}', 'id', 'a b', '{id}', '{x}', '{{id}}', '用户', '', '_', '}{');
     fc.assert(
       fc.property(
