@@ -67,7 +67,7 @@ describe('resolveErrorsOptions', () => {
   });
 
   it('takes the given options', () => {
-    const resolved = resolveErrorsOptions({
+    const given = {
       locales: ['en', 'ja'],
       defaultLocale: 'en',
       format: 'problem',
@@ -77,18 +77,8 @@ describe('resolveErrorsOptions', () => {
       maxFieldErrors: 5,
       maxFieldErrorBytes: 1024,
       validation: { whitelist: false },
-    });
-    expect(resolved).toMatchObject({
-      locales: ['en', 'ja'],
-      defaultLocale: 'en',
-      format: 'problem',
-      problemTypeBaseUri: 'https://errors.example.com/',
-      legacyHttp200: true,
-      requestIdHeader: 'X-Correlation-Id',
-      maxFieldErrors: 5,
-      maxFieldErrorBytes: 1024,
-      validation: { whitelist: false },
-    });
+    } as const;
+    expect(resolveErrorsOptions(given)).toMatchObject(given);
   });
 
   it('builds the catalog from the app errors', () => {
