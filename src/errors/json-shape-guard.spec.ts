@@ -82,6 +82,8 @@ describe('the path of a refused value', () => {
   it('is the keys and indexes down to a value nested too deep', async () => {
     expect(pathOf(await through('{"a":{"b":{"c":[1]}}}'))).toEqual(['a', 'b', 'c']);
     expect(pathOf(await through('{"x":1,"list":[0,[1,[2,[3]]]]}'))).toEqual(['list', 1, 1]);
+    // an empty object before a string value: the string is no key
+    expect(pathOf(await through('[{},"",[[[[1]]]]]'))).toEqual([2, 0, 0]);
     const text = String.raw`{"we,ird\\":{"k\"":[{}]}}`;
     expect(Object.keys(JSON.parse(text))).toEqual(['we,ird\\']);
     expect(pathOf(await through(text, 2))).toEqual(['we,ird\\', 'k"', 0]);

@@ -124,6 +124,8 @@ export function openPath(prefix: Buffer): (string | number)[] {
     } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
       arrays.pop();
       path.pop();
+      // an empty object closes while a key was awaited: the next string is a value
+      expectingKey = false;
     } else if (byte === COMMA && arrays.length > 0) {
       if (arrays.at(-1)) path[path.length - 1] = (path.at(-1) as number) + 1;
       else expectingKey = true;
