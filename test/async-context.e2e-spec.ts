@@ -1,10 +1,25 @@
-import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  type INestApplication,
+  Module,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentRequestContext, ErrorsModule, type ErrorsModuleOptions } from '../src/index.js';
+import {
+  ApiClient,
+  currentRequestContext,
+  ErrorsModule,
+  type ErrorsModuleOptions,
+  InjectApiClient,
+} from '../src/index.js';
 import { ADAPTERS } from './fixtures/test-app.js';
 
 @Controller()
@@ -17,11 +32,34 @@ class ContextController {
   }
 }
 
+/** Users of a client, each asking for it a way Nest supports. */
+@Injectable()
+class ConstructorUser {
+  constructor(readonly client: ApiClient) {}
+}
+
+@Injectable()
+class NamedUser {
+  constructor(@InjectApiClient('payments') readonly client: ApiClient) {}
+}
+
+@Injectable()
+class PropertyUser {
+  @Inject(ApiClient) readonly client!: ApiClient;
+}
+
+const FACTORY_USER: Provider = {
+  provide: 'factory-user',
+  inject: [ApiClient],
+  useFactory: (client: ApiClient) => ({ client }),
+};
+
 async function appWith(
   adapter: (typeof ADAPTERS)[number],
   options: ErrorsModuleOptions,
+  providers: (Type | Provider)[] = [],
 ): Promise<INestApplication> {
-  @Module({ imports: [ErrorsModule.forRoot(options)], controllers: [ContextController] })
+  @Module({ imports: [ErrorsModule.forRoot(options)], controllers: [ContextController], providers })
   class ContextModule {}
   const app = await NestFactory.create(
     ContextModule,
@@ -40,8 +78,8 @@ describe.each(ADAPTERS)('the request context store (%s)', (adapter) => {
     app = undefined;
   });
 
-  const seen = async (options: ErrorsModuleOptions) => {
-    app = await appWith(adapter, options);
+  const seen = async (options: ErrorsModuleOptions, providers: (Type | Provider)[] = []) => {
+    app = await appWith(adapter, options, providers);
     const res = await request(app.getHttpServer()).get('/context').set('X-Request-Id', 'ctx-1');
     expect(res.status).toBe(200);
     // the id itself never needs the store: it is echoed either way
@@ -49,12 +87,31 @@ describe.each(ADAPTERS)('the request context store (%s)', (adapter) => {
     return (res.body as { seen: string | null }).seen;
   };
 
-  it('is there by default, as the default client forwards request ids', async () => {
-    expect(await seen({})).toBe('ctx-1');
+  it('is there by default while the app injects the default client, which forwards request ids', async () => {
+    expect(await seen({}, [ConstructorUser])).toBe('ctx-1');
   });
 
-  it('is not entered when no client forwards request ids', async () => {
-    expect(await seen({ client: { requestIdHeader: false } })).toBeNull();
+  it.each([
+    ['a property', [PropertyUser]],
+    ['a factory', [FACTORY_USER]],
+  ])('is there when %s injects the client', async (_how, providers) => {
+    expect(await seen({}, providers)).toBe('ctx-1');
+  });
+
+  it('is there when a named client that forwards request ids is injected', async () => {
+    expect(await seen({ clients: { payments: {} } }, [NamedUser])).toBe('ctx-1');
+  });
+
+  it('is not entered by default while no class of the app injects a client', async () => {
+    expect(await seen({ clients: { payments: {} } })).toBeNull();
+  });
+
+  it('is not entered when the injected clients forward no request ids', async () => {
+    const options = {
+      client: { requestIdHeader: false as const },
+      clients: { payments: { requestIdHeader: false as const } },
+    };
+    expect(await seen(options, [ConstructorUser, NamedUser])).toBeNull();
   });
 
   it('is entered when the app asks for it, whatever the clients do', async () => {

@@ -116,8 +116,9 @@ export interface InboundErrorsOptions {
    * promise of every request (15–25 µs a request in a Nest app); on Node 24
    * it is free. The request id itself (header, envelope, log line) needs no
    * store.
-   * @default true; under `ErrorsModule`, true while a client forwards request
-   * ids (`requestIdHeader` not `false`, the default), else false
+   * @default true; under `ErrorsModule`, true while a class of the app
+   * injects a client that forwards request ids (`requestIdHeader` not
+   * `false`, the default), else false
    */
   asyncContext?: boolean;
   /**

@@ -9,6 +9,8 @@ import {
   type ResolvedApiClientOptions,
 } from '../client/api-client.options.js';
 import { resolveApiClientOptions } from '../client/api-client.options-resolver.js';
+import { getApiClientToken } from '../client/api-client.tokens.js';
+import type { ApiClient } from '../client/api-client.js';
 import { INBOUND_OPTIONS_RULES } from '../errors/errors.option-rules.js';
 import type { InboundErrorsOptions, ResolvedInboundOptions } from '../errors/errors.options.js';
 import { resolveInboundOptions } from '../errors/errors.options-resolver.js';
@@ -93,9 +95,14 @@ export const ERRORS_EXTRAS_RULE: Rule = shape(
 
 /**
  * Checks every option (a bad one throws, naming it), applies the defaults
- * once and builds the catalog (throws on duplicates).
+ * once and builds the catalog (throws on duplicates). `injected` tells
+ * whether the app injects a client's token (all of them, when not told),
+ * which decides the default of `asyncContext`.
  */
-export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): ResolvedErrorsOptions {
+export function resolveErrorsOptions(
+  options: ErrorsModuleOptions = {},
+  injected: (token: string | typeof ApiClient) => boolean = () => true,
+): ResolvedErrorsOptions {
   checkOptions('ErrorsModule', options, ERRORS_OPTIONS_RULE);
   const { client, clients = {}, ...inbound } = options;
   const resolved = resolveInboundOptions(inbound);
@@ -106,8 +113,10 @@ export function resolveErrorsOptions(options: ErrorsModuleOptions = {}): Resolve
       ...withoutUndefined(clientOptions ?? {}),
     });
   }
-  // the store costs every request on Node 20 and 22: kept while a client forwards request ids, unless asked for
-  const forwarding = Object.values(resolvedClients).some((each) => each.requestIdHeader !== false);
+  // the store costs every request on Node 20 and 22: entered while the app injects a client that forwards ids
+  const forwarding = Object.entries(resolvedClients).some(
+    ([name, each]) => each.requestIdHeader !== false && injected(getApiClientToken(name)),
+  );
   const asyncContext = options.asyncContext ?? forwarding;
   return { ...resolved, asyncContext, clients: resolvedClients };
 }

@@ -7,7 +7,7 @@ import {
   type NestModule,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { ApiClient } from '../client/api-client.js';
 import { apiClientProviders, RESOLVED_CLIENT_OPTIONS } from '../client/api-client.providers.js';
 import { getApiClientToken } from '../client/api-client.tokens.js';
@@ -21,6 +21,7 @@ import { RequestIdMiddleware } from '../errors/request-id.middleware.js';
 import { envelopeStreamErrors } from '../errors/stream-errors.js';
 import { SuccessEnvelopeInterceptor } from '../errors/success-envelope.interceptor.js';
 import { checkOptions, isObject } from '../shared/option-checks.js';
+import { injectsAnyOf } from './injected-tokens.js';
 import {
   ERRORS_EXTRAS_RULE,
   type ErrorsModuleOptions,
@@ -137,8 +138,10 @@ function checkExtras(options: Partial<ErrorsModuleExtras>): void {
   providers: [
     {
       provide: RESOLVED_ERRORS_OPTIONS,
-      inject: [ERRORS_MODULE_OPTIONS],
-      useFactory: (options: ErrorsModuleOptions) => resolveErrorsOptions(options),
+      inject: [ERRORS_MODULE_OPTIONS, ModulesContainer],
+      // the modules are scanned by now: who injects which client is known
+      useFactory: (options: ErrorsModuleOptions, modules: ModulesContainer) =>
+        resolveErrorsOptions(options, (token) => injectsAnyOf(modules, new Set([token]))),
     },
     {
       provide: RESOLVED_CLIENT_OPTIONS,
