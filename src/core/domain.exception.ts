@@ -1,16 +1,42 @@
 import { brand } from './brand.js';
-import type { ErrorEntry } from './error-catalog.js';
+import type { ErrorEntry, LocalizedMessages } from './error-catalog.js';
 import { formatMessage, type MessageParams } from './i18n/locale.js';
+import type { Placeholders } from './placeholders.js';
 
-/** Options of a {@link DomainException}. */
-export interface DomainExceptionOptions {
-  /** Values for the message's `{placeholders}`. */
-  params?: MessageParams;
+/**
+ * The params an entry's messages ask for: exactly their `{placeholders}`,
+ * those of every locale (`{ id: unknown }`); none for messages without any;
+ * any params when the messages are not literal types (an entry typed as
+ * `ErrorEntry`, a reason or a code).
+ */
+export type EntryParams<E> = E extends { readonly messages: infer M extends LocalizedMessages }
+  ? ParamsNamed<Placeholders<M[keyof M]>>
+  : MessageParams;
+
+type ParamsNamed<N extends string> = string extends N
+  ? MessageParams
+  : [N] extends [never]
+    ? { readonly [name: string]: never }
+    : { readonly [K in N]: unknown };
+
+/** Options of a {@link DomainException} thrown with `E` (an entry, a reason or a code). */
+export interface DomainExceptionOptions<E = ErrorEntry> {
+  /** Values for the message's `{placeholders}`: exactly those of the entry's messages. */
+  params?: EntryParams<E>;
   /** Client-visible, safe facts about the error (sent as `details`). */
   details?: Readonly<Record<string, unknown>>;
   /** The underlying error: logged with the request, never sent to the client. */
   cause?: unknown;
 }
+
+/**
+ * The arguments after the entry: the options are required, with `params`,
+ * when the entry's messages have placeholders.
+ */
+export type DomainExceptionArgs<E> =
+  Record<never, never> extends EntryParams<E>
+    ? [options?: DomainExceptionOptions<E>]
+    : [options: DomainExceptionOptions<E> & { params: EntryParams<E> }];
 
 /**
  * An error of the app's catalog. Thrown anywhere while serving a request, it
@@ -21,8 +47,12 @@ export interface DomainExceptionOptions {
  * throw new DomainException('USER_NOT_FOUND');   // looked up in the catalog by reason
  * throw new DomainException(10001);              // ... or by code
  * ```
+ *
+ * Thrown with an entry of `defineErrors`, `params` must name exactly
+ * the `{placeholders}` of its messages (checked at compile time; `E` is
+ * inferred from the entry and shapes nothing but the constructor).
  */
-export class DomainException extends Error {
+export class DomainException<E extends ErrorEntry = ErrorEntry> extends Error {
   override readonly name: string = 'DomainException';
   /** The catalog entry, when thrown with one. */
   readonly entry: ErrorEntry | undefined;
@@ -31,6 +61,7 @@ export class DomainException extends Error {
   readonly params: MessageParams | undefined;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
+  constructor(entry: E | string | number, ...options: DomainExceptionArgs<E>);
   constructor(entry: ErrorEntry | string | number, options: DomainExceptionOptions = {}) {
     const resolved = typeof entry === 'object' ? entry : undefined;
     // no message here: it is written when first read (see below), as most are never read

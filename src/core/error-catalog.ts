@@ -22,9 +22,22 @@ export interface ErrorEntry extends ErrorDefinition {
   readonly builtIn: boolean;
 }
 
-/** The entries an app declared, keyed by reason, each typed by its name. */
+/**
+ * An entry made by {@link defineErrors}: its reason and its messages keep
+ * their literal types, so `new DomainException(entry, { params })` is checked
+ * against the messages' `{placeholders}`.
+ */
+export interface DefinedError<
+  R extends string = string,
+  M extends LocalizedMessages = LocalizedMessages,
+> extends ErrorEntry {
+  readonly reason: R;
+  readonly messages: M;
+}
+
+/** The entries an app declared, keyed by reason, each typed by its name and messages. */
 export type ErrorEntries<T extends Record<string, ErrorDefinition>> = {
-  readonly [K in keyof T & string]: ErrorEntry & { readonly reason: K };
+  readonly [K in keyof T & string]: DefinedError<K, T[K]['messages']>;
 };
 
 /**
