@@ -1,0 +1,70 @@
+/**
+ * Comparing a received value with an expected one the way test runners do
+ * (`toEqual`: deep, `undefined` members ignored), with regular expressions
+ * for strings and the runners' asymmetric matchers (`expect.any(String)`),
+ * and printing both for a failure message. No runner is imported: asymmetric
+ * matchers are recognized by their `asymmetricMatch` method.
+ */
+
+interface AsymmetricMatcher {
+  asymmetricMatch(other: unknown): boolean;
+  toAsymmetricMatcher?(): string;
+}
+
+const MAX_SHOWN = 300;
+
+function isAsymmetric(value: unknown): value is AsymmetricMatcher {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<AsymmetricMatcher>).asymmetricMatch === 'function'
+  );
+}
+
+/** True when `received` is what `expected` describes. */
+export function matches(received: unknown, expected: unknown): boolean {
+  if (isAsymmetric(expected)) return expected.asymmetricMatch(received);
+  if (expected instanceof RegExp) {
+    return typeof received === 'string'
+      ? expected.test(received)
+      : received instanceof RegExp && String(received) === String(expected);
+  }
+  if (typeof expected !== 'object' || expected === null) return Object.is(received, expected);
+  if (typeof received !== 'object' || received === null) return false;
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(received) &&
+      received.length === expected.length &&
+      expected.every((item, index) => matches(received[index], item))
+    );
+  }
+  if (Array.isArray(received)) return false;
+  const wanted = expected as Record<string, unknown>;
+  const seen = received as Record<string, unknown>;
+  const keys = new Set([...Object.keys(wanted), ...Object.keys(seen)]);
+  return [...keys].every((key) => matches(seen[key], wanted[key]));
+}
+
+/** A short, single-line picture of a value for a failure message. */
+export function show(value: unknown, max = MAX_SHOWN): string {
+  if (value === undefined) return 'undefined';
+  if (value instanceof RegExp) return String(value);
+  if (isAsymmetric(value)) return describeMatcher(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, (_key, member: unknown) => {
+      if (typeof member === 'bigint') return `${member}n`;
+      if (member instanceof RegExp) return String(member);
+      if (isAsymmetric(member)) return `<${describeMatcher(member)}>`;
+      return member;
+    });
+  } catch {
+    json = undefined;
+  }
+  const shown = json ?? String(value);
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
+}
+
+function describeMatcher(matcher: AsymmetricMatcher): string {
+  return typeof matcher.toAsymmetricMatcher === 'function' ? matcher.toAsymmetricMatcher() : String(matcher);
+}
