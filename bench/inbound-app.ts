@@ -135,6 +135,7 @@ loop.enable();
 
 serveParent(port, {
   answers: (message) => answers.set(message),
+  cpu: () => process.cpuUsage(),
   memory: () => memoryAfterGc(),
   resetStall: () => {
     loop.reset();

@@ -67,4 +67,4 @@ if (adapter === 'express') {
   port = (fastify.server.address() as AddressInfo).port;
 }
 
-serveParent(port, { answers: (message) => answers.set(message) });
+serveParent(port, { answers: (message) => answers.set(message), cpu: () => process.cpuUsage() });

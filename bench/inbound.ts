@@ -133,11 +133,19 @@ export async function cannon(options: autocannon.Options, limitMs: number): Prom
 
 interface Load {
   rps: number;
+  /** CPU time the app spent per answer, in µs: what it costs, whatever else the machine runs. */
+  cpuUs: number;
   clean: boolean;
 }
 
-/** One autocannon run against an app: responses per second, and whether every answer had the route's status. */
+type CpuUsage = { user: number; system: number };
+
+/**
+ * One autocannon run against an app: responses per second, the app's CPU
+ * time per answer, and whether every answer had the route's status.
+ */
 async function load(app: ChildHandle, route: Route, seconds: number): Promise<Load> {
+  const before = await app.ask<CpuUsage>('cpu');
   const result = await cannon(
     {
       url: app.url + route.path,
@@ -151,10 +159,12 @@ async function load(app: ChildHandle, route: Route, seconds: number): Promise<Lo
     },
     (seconds + 10) * 1000,
   );
+  const after = await app.ask<CpuUsage>('cpu');
   const total = result.requests.total;
   const expected = result.statusCodeStats?.[`${route.status}`]?.count ?? 0;
   return {
     rps: total / result.duration,
+    cpuUs: (after.user - before.user + after.system - before.system) / Math.max(total, 1),
     clean: result.errors === 0 && expected === total && total > 0,
   };
 }
@@ -197,13 +207,13 @@ async function oursAnswers(
   return answers;
 }
 
-/** req/s of every subject on every route of one adapter, medians of alternating rounds. */
+/** req/s and CPU µs per answer of every subject on every route of one adapter, medians of alternating rounds. */
 async function measureAdapter(
   adapter: (typeof ADAPTERS)[number],
   execPath: string,
   args: BenchArgs,
   label: string,
-): Promise<{ rates: Map<string, number>; unclean: number }> {
+): Promise<{ rates: Map<string, number>; costs: Map<string, number>; unclean: number }> {
   const rounds = args.quick ? 1 : 3;
   const seconds = args.quick ? 1 : 2;
   const warmupSeconds = args.quick ? 0.2 : 1;
@@ -220,6 +230,7 @@ async function measureAdapter(
     for (const route of ROUTES)
       for (const subject of SUBJECTS) await load(apps.get(subject)!, route, warmupSeconds);
     const samples = new Map<string, number[]>();
+    const cpu = new Map<string, number[]>();
     for (let round = 1; round <= rounds; round++) {
       for (const route of ROUTES) {
         for (const subject of SUBJECTS) {
@@ -227,22 +238,26 @@ async function measureAdapter(
           if (!run.clean) unclean++;
           const key = `${route.name}/${subject}`;
           samples.set(key, [...(samples.get(key) ?? []), run.rps]);
+          cpu.set(key, [...(cpu.get(key) ?? []), run.cpuUs]);
           progress(
-            `inbound ${label} ${adapter} round ${round}/${rounds} ${route.name} ${subject}: ${fmt.int(run.rps)} req/s` +
+            `inbound ${label} ${adapter} round ${round}/${rounds} ${route.name} ${subject}: ${fmt.int(run.rps)} req/s, ` +
+              `${run.cpuUs.toFixed(1)} µs CPU/answer` +
               (run.clean ? '' : ' (unexpected statuses!)'),
           );
         }
       }
     }
     const rates = new Map([...samples].map(([key, values]) => [key, median(values)]));
-    return { rates, unclean };
+    const costs = new Map([...cpu].map(([key, values]) => [key, median(values)]));
+    return { rates, costs, unclean };
   } finally {
     await Promise.all([...apps.values()].map((app) => app.stop()));
   }
 }
 
 async function runOn(execPath: string, label: string, args: BenchArgs): Promise<void> {
-  const rows: string[][] = [];
+  const rateRows: string[][] = [];
+  const costRows: string[][] = [];
   let unclean = 0;
   for (const adapter of ADAPTERS) {
     progress(`inbound ${label}: ${adapter}`);
@@ -250,39 +265,43 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
     unclean += measured.unclean;
     for (const route of ROUTES) {
       const rate = (subject: Subject): number => measured.rates.get(`${route.name}/${subject}`)!;
-      const vsNest = rate('ours') / rate('nest');
-      const vsHand = rate('ours') / rate('hand');
+      const cost = (subject: Subject): number => measured.costs.get(`${route.name}/${subject}`)!;
+      // answers per CPU second, relative: what the machine's other load disturbs least
+      const vsNest = cost('nest') / cost('ours');
+      const vsHand = cost('hand') / cost('ours');
       const target = route.target[adapter];
       const verdicts = [`>= ${target}x Nest ${verdict(vsNest >= target)}`];
       if (route.error) verdicts.push(`>= 1x hand ${verdict(vsHand >= 1)}`);
-      rows.push([
+      costRows.push([
+        adapter,
+        route.name,
+        ...SUBJECTS.map((subject) => cost(subject).toFixed(1)),
+        fmt.ratio(vsNest),
+        route.error ? fmt.ratio(vsHand) : '',
+        fmt.ratio(cost('floor') / cost('ours')),
+        verdicts.join(', '),
+      ]);
+      rateRows.push([
         adapter,
         route.name,
         ...SUBJECTS.map((subject) => fmt.int(rate(subject))),
-        fmt.ratio(vsNest),
-        route.error ? fmt.ratio(vsHand) : '',
-        fmt.ratio(rate('ours') / rate('floor')),
-        verdicts.join(', '),
+        fmt.ratio(rate('ours') / rate('nest')),
+        route.error ? fmt.ratio(rate('ours') / rate('hand')) : '',
       ]);
     }
   }
+  const runs = `median of ${args.quick ? 1 : 3} alternating round(s) × ${args.quick ? 1 : 2} s, ${CONNECTIONS} connections`;
+  const subjects = ['bare floor', 'Nest floor', 'Nest default', 'Nest + hand filter', 'ErrorsModule'];
   printTable(
-    `## 1. Inbound (${label}) — req/s, median of ${args.quick ? 1 : 3} round(s) × ${args.quick ? 1 : 2} s, ` +
-      `${CONNECTIONS} connections (autocannon here, each app in a child process; Nest logger at default levels to /dev/null)`,
-    [
-      'adapter',
-      'route',
-      'bare floor',
-      'Nest floor',
-      'Nest default',
-      'Nest + hand filter',
-      'ErrorsModule',
-      'vs Nest',
-      'vs hand',
-      'vs Nest floor',
-      'target',
-    ],
-    rows,
+    `## 1. Inbound (${label}) — CPU µs per answer in the app (process.cpuUsage over the run), ${runs}; ` +
+      'ratios are answers per CPU second, ErrorsModule against the others (the targets read these)',
+    ['adapter', 'route', ...subjects, 'vs Nest', 'vs hand', 'vs Nest floor', 'target'],
+    costRows,
+  );
+  printTable(
+    `## 1. Inbound (${label}) — req/s, ${runs} (autocannon here, each app in a child process; Nest logger at default levels to /dev/null)`,
+    ['adapter', 'route', ...subjects, 'vs Nest', 'vs hand'],
+    rateRows,
   );
   if (unclean) console.log(`WARNING: ${unclean} run(s) saw connection errors or unexpected statuses.`);
 }
