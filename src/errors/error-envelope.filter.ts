@@ -14,7 +14,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { throwError, type Observable } from 'rxjs';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
 import type { ResolvedInboundOptions } from './errors.options.js';
-import { causeSummary, describeFailure, failureLine, stackWithCauses } from './error-log.js';
+import {
+  causeSummary,
+  describeFailure,
+  failureLine,
+  loggedError,
+  ownLine,
+  stackWithCauses,
+  suppressedLine,
+  type FailureFacts,
+} from './error-log.js';
+import { failureFields, ownFields, suppressedFields } from './log-fields.js';
+import { writesFields } from './log-format.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderAnswer, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from '../core/i18n/locale.js';
@@ -273,7 +284,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
 
   /**
    * One line per failure: 5xx at `error` with stack and causes, 4xx at the
-   * configured level, with the cause of an app's own exception (no stack).
+   * configured level, with the cause of an app's own exception (no stack);
+   * as text, or as fields for a logger that takes them (`logFormat`).
    */
   protected log(answer: Answer<unknown>, site: FailureSite): void {
     const { mapped, logged, rendered } = answer;
@@ -285,7 +297,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     // a 5xx is a kind of its own per error class and throw site, so a new crash is never left out
     const key = stack === undefined ? kind : `${kind} ${throwSite(stack)}`;
     if (this.limiter && !this.limiter.admit(key, key)) return;
-    let line = failureLine({
+    const facts: FailureFacts = {
       method: site.method,
       path: site.path,
       status: rendered.status,
@@ -293,8 +305,16 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
       reason: mapped.entry.reason,
       requestId: site.requestId,
       durationMs: site.startedAt === undefined ? undefined : performance.now() - site.startedAt,
-    });
-    if (rendered.omittedDetails !== undefined) line += ` details: ${clipDetails(rendered.omittedDetails)}`;
+    };
+    const details = rendered.omittedDetails === undefined ? undefined : clipDetails(rendered.omittedDetails);
+    if (writesFields(this.options.logFormat)) {
+      const err = stack === undefined ? undefined : loggedError(logged, stack);
+      const cause = stack === undefined ? causeSummary(logged) : undefined;
+      this.logger[level](failureFields(facts, { details, cause, err }));
+      return;
+    }
+    let line = failureLine(facts);
+    if (details !== undefined) line += ` details: ${details}`;
     if (stack !== undefined) {
       this.logger.error(line, stack);
       return;
@@ -308,7 +328,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     const level = this.options.clientErrorLogLevel;
     const key = `${site.method} ${exception.name}`;
     if (!level || (this.limiter && !this.limiter.admit(key, key))) return;
-    this.logger[level](`${site.method} ${site.path} ${exception.name} requestId=${site.requestId}`);
+    this.logger[level](
+      writesFields(this.options.logFormat)
+        ? ownFields(site.method, site.path, exception.name, site.requestId)
+        : ownLine(site.method, site.path, exception.name, site.requestId),
+    );
   }
 
   /** The summary line of a kind of failure whose lines the log protection left out. */
@@ -316,8 +340,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     const serverFault = /^5\d\d /.test(key);
     const level = serverFault ? 'error' : this.options.clientErrorLogLevel;
     if (!level) return;
-    const seconds = (windowMs / 1000).toFixed(1);
-    this.logger[level](`${key}: ${suppressed} more like it left out of the log in ${seconds}s`);
+    this.logger[level](
+      writesFields(this.options.logFormat)
+        ? suppressedFields(key, suppressed, windowMs)
+        : suppressedLine(key, suppressed, windowMs),
+    );
   }
 }
 

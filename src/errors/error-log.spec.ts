@@ -1,7 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import { DomainException } from '../core/domain.exception.js';
 import { BuiltInErrors } from '../core/error-catalog.js';
-import { causeSummary, describeThrown, failureLine, stackWithCauses } from './error-log.js';
+import { pino } from 'pino';
+import {
+  causeSummary,
+  describeThrown,
+  failureLine,
+  loggedError,
+  ownLine,
+  stackWithCauses,
+  suppressedLine,
+} from './error-log.js';
 
 const FACTS = {
   method: 'GET',
@@ -197,5 +206,58 @@ describe('causeSummary', () => {
   it('says so when the cause cannot be read', () => {
     const exception = unreadable(new DomainException(BuiltInErrors.CONFLICT, { cause: 1 }), 'cause');
     expect(causeSummary(exception)).toBe('(the cause could not be read: Error: no cause for you)');
+  });
+});
+
+describe('ownLine and suppressedLine', () => {
+  it('write the line of an app’s own RPC or WS exception', () => {
+    expect(ownLine('RPC', 'user', 'RpcException', 'r-1')).toBe('RPC user RpcException requestId=r-1');
+  });
+
+  it('write the summary of what the log protection left out, in seconds to a tenth', () => {
+    expect(suppressedLine('404 USER_NOT_FOUND(10001)', 7312, 10_000)).toBe(
+      '404 USER_NOT_FOUND(10001): 7312 more like it left out of the log in 10.0s',
+    );
+    expect(suppressedLine('RPC RpcException', 1, 1234)).toBe(
+      'RPC RpcException: 1 more like it left out of the log in 1.2s',
+    );
+  });
+});
+
+describe('loggedError', () => {
+  it('is the name, message and given stack of an Error, and nothing else of it', () => {
+    class LedgerError extends Error {
+      override name = 'LedgerError';
+      readonly config = { headers: { Authorization: 'Bearer secret' } };
+    }
+    const logged = loggedError(new LedgerError('ledger down'), 'the stack');
+    expect({ ...logged }).toEqual({ type: 'LedgerError', message: 'ledger down', stack: 'the stack' });
+    expect(JSON.stringify(logged)).not.toContain('secret');
+  });
+
+  it('describes a value that is not an Error by its type', () => {
+    expect({ ...loggedError('boom', 's') }).toEqual({
+      type: 'string',
+      message: 'Non-error thrown (string): boom',
+      stack: 's',
+    });
+    expect(loggedError(null, 's').type).toBe('null');
+    expect(loggedError({ code: 1 }, 's').message).toBe('Non-error thrown (object): {"code":1}');
+  });
+
+  it('reads an error whose getters throw without throwing', () => {
+    const error = unreadable(new TypeError('x'), 'name', 'message');
+    expect({ ...loggedError(error, 's') }).toEqual({ type: 'TypeError', message: '', stack: 's' });
+  });
+
+  it('comes out of pino’s error serializer as it went in', () => {
+    const error = new RangeError('out of range', { cause: new Error('root') });
+    const logged = loggedError(error, stackWithCauses(error));
+    const serialized = pino.stdSerializers.err(logged as unknown as Error);
+    expect(JSON.parse(JSON.stringify(serialized))).toEqual({
+      type: 'RangeError',
+      message: 'out of range',
+      stack: stackWithCauses(error),
+    });
   });
 });

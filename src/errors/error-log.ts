@@ -25,6 +25,16 @@ export function failureLine(facts: FailureFacts): string {
   return facts.durationMs === undefined ? line : `${line} ${facts.durationMs.toFixed(1)}ms`;
 }
 
+/** `RPC user RpcException requestId=...`: an app's own RPC or WS exception, answered as Nest does. */
+export function ownLine(method: string, path: string, exception: string, requestId: string): string {
+  return `${method} ${path} ${exception} requestId=${requestId}`;
+}
+
+/** `404 USER_NOT_FOUND(10001): 7312 more like it left out of the log in 10.0s` */
+export function suppressedLine(kind: string, suppressed: number, windowMs: number): string {
+  return `${kind}: ${suppressed} more like it left out of the log in ${(windowMs / 1000).toFixed(1)}s`;
+}
+
 /**
  * The `cause` chain of an app's own exception, as `Name: message` links
  * without stacks (`Error: ledger db down <- TypeError: ...`), bounded; undefined
@@ -78,6 +88,35 @@ export function stackWithCauses(error: unknown): string {
     current = current instanceof Error ? readSafely(current, 'cause').value : undefined;
   }
   return parts.join('\n');
+}
+
+/** What a 5xx line tells of its exception as a field: pino's `err` shape. */
+export interface LoggedError {
+  /** The error's name (`TypeError`), or the type of a value that is not an Error (`string`, `null`). */
+  readonly type: string;
+  readonly message: string;
+  /** {@link stackWithCauses} of the exception. */
+  readonly stack: string;
+}
+
+/**
+ * The `err` field of a 5xx line, from the exception and its `stack` as
+ * {@link stackWithCauses} wrote it. Only these three texts: the exception's
+ * own properties (an HTTP client's config, with its headers) never reach
+ * the log. The object has no prototype, so that pino's error serializer
+ * keeps `type` as given instead of naming the object's class.
+ */
+export function loggedError(thrown: unknown, stack: string): LoggedError {
+  let type: string;
+  let message: string;
+  if (thrown instanceof Error) {
+    type = textOf(readSafely(thrown, 'name').value, thrown.constructor?.name ?? 'Error');
+    message = textOf(readSafely(thrown, 'message').value, '');
+  } else {
+    type = thrown === null ? 'null' : typeof thrown;
+    message = describeThrown(thrown);
+  }
+  return Object.assign(Object.create(null) as object, { type, message, stack });
 }
 
 /** The stack of an Error, or a bounded description of any other thrown value. */

@@ -93,6 +93,7 @@ export const INBOUND_OPTIONS_RULES: Shape<InboundErrorsOptions> = {
   trustRequestId: boolean,
   asyncContext: boolean,
   clientErrorLogLevel: oneOf(['log', 'error', 'warn', 'debug', 'verbose', false]),
+  logFormat: oneOf(['auto', 'text', 'fields']),
   exposeInternalErrors: boolean,
   validation: shape(VALIDATION_RULES, { unknownKeys: 'typos' }),
   maxFieldErrors: integer(0),

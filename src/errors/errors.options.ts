@@ -52,6 +52,15 @@ export type ErrorGroup = ErrorEntries<Record<string, ErrorDefinition>> | ErrorEn
 export type ErrorFormat = 'envelope' | 'problem';
 
 /**
+ * How failure lines reach the app's logger: `text` is one string (Nest's
+ * `ConsoleLogger` prints it as is); `fields` is one object with `msg` (the
+ * same text) and the facts as fields, for loggers that take an object first
+ * (nestjs-pino's `Logger`); `auto` picks `fields` for nestjs-pino's `Logger`
+ * and `text` for any other logger.
+ */
+export type LogFormat = 'auto' | 'text' | 'fields';
+
+/**
  * Options of the inbound half: catalog, envelope, locales, request id,
  * validation and logging (`ErrorsModuleOptions` adds the outbound clients).
  */
@@ -127,6 +136,13 @@ export interface InboundErrorsOptions {
    * @default 'warn'
    */
   clientErrorLogLevel?: Exclude<LogLevel, 'fatal'> | false;
+  /**
+   * Failure lines as one text (`text`) or as an object of fields with the
+   * text in `msg` (`fields`); `auto` writes fields to nestjs-pino's `Logger`
+   * and text to any other logger (Nest's `ConsoleLogger` among them).
+   * @default 'auto'
+   */
+  logFormat?: LogFormat;
   /**
    * Development only: 500 answers carry the exception's name, message and
    * stack in `details.exception`. Never enable in production.
@@ -212,6 +228,7 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   trustRequestId: true,
   asyncContext: true,
   clientErrorLogLevel: 'warn',
+  logFormat: 'auto',
   exposeInternalErrors: false,
   validation: Object.freeze({}),
   maxFieldErrors: 50,

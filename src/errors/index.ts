@@ -17,6 +17,7 @@ export {
 export { DomainException, isDomainException, type DomainExceptionOptions } from '../core/domain.exception.js';
 export { negotiateLocale, formatMessage, type MessageParams } from '../core/i18n/locale.js';
 export { currentRequestContext, type RequestContext } from '../core/request-context.js';
+export { requestIdOf } from './request-id.js';
 export {
   DEFAULT_BODY_LIMITS,
   DEFAULT_ERRORS_OPTIONS,
@@ -24,6 +25,7 @@ export {
   type BodyLimits,
   type ErrorFormat,
   type InboundErrorsOptions,
+  type LogFormat,
   type LogRateLimitOptions,
   type ResolvedInboundOptions,
 } from './errors.options.js';
