@@ -3,53 +3,14 @@
  * as `ErrorsModule` sends it, and what an expectation asks of it. Pure: each
  * check returns what differed, one line each; the matchers only word them.
  */
-import type { ErrorEntry } from '../core/error-catalog.js';
+import type {
+  AnswerExpectation,
+  EnvelopeExpectation,
+  FieldErrorExpectation,
+  ProblemExpectation,
+} from './envelope.expectations.js';
 import type { HttpAnswer } from './http-answer.js';
 import { matches, show } from './expected-values.js';
-
-/** A field error the answer must hold, found by `field` (and `constraint` when given). */
-export interface FieldErrorExpectation {
-  readonly field: string;
-  readonly constraint?: string;
-  readonly pointer?: string;
-  readonly message?: string | RegExp;
-}
-
-/** What both formats can be asked; every member is optional, and what is given must match. */
-interface AnswerExpectation {
-  /** The HTTP status. Without it (and without `entry`), any 4xx or 5xx. */
-  readonly status?: number;
-  /** A catalog entry: its `code`, `reason` and `status` are expected (explicit members win). */
-  readonly entry?: Pick<ErrorEntry, 'code' | 'reason' | 'status'>;
-  readonly code?: number;
-  readonly reason?: string;
-  /** Equal to the answer's `details`; `undefined` asks for none. */
-  readonly details?: Readonly<Record<string, unknown>>;
-  /**
-   * Each one is in the answer's `errors`, and no other field failed (a field's other
-   * constraints may be left out). `undefined` or `[]` asks for no field errors.
-   */
-  readonly errors?: readonly FieldErrorExpectation[];
-  readonly requestId?: string | RegExp;
-  /** The `Content-Language` of the answer. */
-  readonly locale?: string;
-  /** The header that echoes the request id (`requestIdHeader` of the module), or `false` to skip it. @default 'X-Request-Id' */
-  readonly requestIdHeader?: string | false;
-}
-
-/** What `toBeEnvelope` asks of the default envelope. */
-export interface EnvelopeExpectation extends AnswerExpectation {
-  readonly message?: string | RegExp;
-  readonly path?: string;
-}
-
-/** What `toBeProblem` asks of RFC 9457 problem details. */
-export interface ProblemExpectation extends AnswerExpectation {
-  readonly type?: string | RegExp;
-  readonly title?: string;
-  readonly detail?: string | RegExp;
-  readonly instance?: string;
-}
 
 type MemberRule = (value: unknown) => string | undefined;
 
@@ -201,7 +162,7 @@ function checkHeaders(
   if (header !== false) {
     const echoed = answer.headers[header.toLowerCase()];
     if (echoed === undefined) problems.push(`${header} header: missing`);
-    else if (echoed !== body['requestId']) {
+    else if (typeof body['requestId'] === 'string' && echoed !== body['requestId']) {
       problems.push(
         `${header} header: ${show(echoed)} is not the body's requestId ${show(body['requestId'])}`,
       );

@@ -4,14 +4,8 @@
  * registered with `expect.extend(envelopeMatchers)`. Neither runner is
  * imported.
  */
-import {
-  checkAnswer,
-  ENVELOPE_FORMAT,
-  PROBLEM_FORMAT,
-  type AnswerFormat,
-  type EnvelopeExpectation,
-  type ProblemExpectation,
-} from './envelope.checks.js';
+import { checkAnswer, ENVELOPE_FORMAT, PROBLEM_FORMAT, type AnswerFormat } from './envelope.checks.js';
+import type { EnvelopeExpectation, ProblemExpectation } from './envelope.expectations.js';
 import { toHttpAnswer, type HttpAnswer } from './http-answer.js';
 import { show } from './expected-values.js';
 
@@ -66,24 +60,23 @@ function verdict(
   const answer = toHttpAnswer(received);
   const problems = typeof answer === 'string' ? [answer] : checkAnswer(answer, format, expected);
   const pass = problems.length === 0;
-  const hint = `expect(received)${isNot ? '.not' : ''}.${name}(${Object.keys(expected).length > 0 ? 'expected' : ''})`;
-  return {
-    pass,
-    message: () => {
-      if (pass) {
-        const { body } = answer as HttpAnswer;
-        const what = body as Record<string, unknown>;
-        return `${hint}\n\nExpected no ${format.name} like this, but received one: ${(answer as HttpAnswer).status} ${String(what['reason'])}\n${describeExpected(expected)}`;
-      }
-      const lines = problems.map((problem) => `  - ${problem}`).join('\n');
-      const seen = typeof answer === 'string' ? '' : `\n\nReceived: ${describeAnswer(answer)}`;
-      return `${hint}\n\nThe answer is not the expected ${format.name}:\n${lines}\n${describeExpected(expected)}${seen}`;
-    },
+  const asked = Object.keys(expected).length > 0;
+  const hint = `expect(received)${isNot ? '.not' : ''}.${name}(${asked ? 'expected' : ''})`;
+  const message = (): string => {
+    const paragraphs = [hint];
+    if (pass) {
+      const { status, body } = answer as HttpAnswer;
+      const reason = String((body as Record<string, unknown>)['reason']);
+      paragraphs.push(`Expected no ${format.name} like this, but received one: ${status} ${reason}`);
+    } else {
+      const lines = problems.map((problem) => `  - ${problem}`);
+      paragraphs.push([`The answer is not the expected ${format.name}:`, ...lines].join('\n'));
+    }
+    if (asked) paragraphs.push(`Expected: ${show(expected)}`);
+    if (!pass && typeof answer !== 'string') paragraphs.push(`Received: ${describeAnswer(answer)}`);
+    return paragraphs.join('\n\n');
   };
-}
-
-function describeExpected(expected: EnvelopeExpectation | ProblemExpectation): string {
-  return Object.keys(expected).length > 0 ? `\nExpected: ${show(expected)}` : '';
+  return { pass, message };
 }
 
 function describeAnswer(answer: HttpAnswer): string {

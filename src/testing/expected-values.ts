@@ -50,14 +50,17 @@ export function show(value: unknown, max = MAX_SHOWN): string {
   if (value === undefined) return 'undefined';
   if (value instanceof RegExp) return String(value);
   if (isAsymmetric(value)) return describeMatcher(value);
+  // regular expressions and matchers are written as themselves, not as quoted strings
+  const raw: string[] = [];
+  const mark = (text: string) => `\u0001${raw.push(text) - 1}\u0001`;
   let json: string | undefined;
   try {
     json = JSON.stringify(value, (_key, member: unknown) => {
       if (typeof member === 'bigint') return `${member}n`;
-      if (member instanceof RegExp) return String(member);
-      if (isAsymmetric(member)) return `<${describeMatcher(member)}>`;
+      if (member instanceof RegExp) return mark(String(member));
+      if (isAsymmetric(member)) return mark(describeMatcher(member));
       return member;
-    });
+    })?.replace(/"\\u0001(\d+)\\u0001"/g, (_match, index: string) => raw[Number(index)]!);
   } catch {
     json = undefined;
   }

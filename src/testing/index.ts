@@ -10,15 +10,13 @@ export {
   type EnvelopeMatcherResult,
   type EnvelopeMatchers,
 } from './envelope.matchers.js';
-export {
-  checkAnswer,
-  ENVELOPE_FORMAT,
-  PROBLEM_FORMAT,
-  type AnswerFormat,
-  type EnvelopeExpectation,
-  type FieldErrorExpectation,
-  type ProblemExpectation,
-} from './envelope.checks.js';
+export { checkAnswer, ENVELOPE_FORMAT, PROBLEM_FORMAT, type AnswerFormat } from './envelope.checks.js';
+export type {
+  AnswerExpectation,
+  EnvelopeExpectation,
+  FieldErrorExpectation,
+  ProblemExpectation,
+} from './envelope.expectations.js';
 export { readResponse, toHttpAnswer, type FetchLikeResponse, type HttpAnswer } from './http-answer.js';
 export { ScriptedUpstream, type ScriptedUpstreamOptions } from './scripted-upstream.js';
 export type { UpstreamHit, UpstreamReply, UpstreamStep } from './upstream.steps.js';
