@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -58,11 +58,32 @@ describe('one-way layers', () => {
   });
 
   it('the shared error model depends on nothing but shared helpers', () => {
-    for (const entry of ['core/domain.exception.ts', 'core/error-catalog.ts', 'core/request-context.ts']) {
+    const entries = [
+      'core/domain.exception.ts',
+      'core/error-catalog.ts',
+      'core/request-context.ts',
+      'core/catalog-export.ts',
+      'core/catalog-module.ts',
+    ];
+    for (const entry of entries) {
       const { files, packages } = graphOf(entry);
       expect([...files].filter((file) => !/^(core|shared)\//.test(file))).toEqual([]);
       expect([...packages]).toEqual([]);
     }
+  });
+
+  it('the command line reaches only the shared model and no package, and nothing imports it', () => {
+    const { files, packages } = graphOf('cli/main.ts');
+    expect(files.has('cli/catalog.command.ts')).toBe(true);
+    expect([...files].filter((file) => !/^(cli|core|shared)\//.test(file))).toEqual([]);
+    expect([...packages]).toEqual([]);
+    const others = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.ts') && !file.startsWith('cli/'),
+    );
+    const importers = others.filter((file) =>
+      importsOf(resolve(src, file)).files.some((imported) => relative(src, imported).startsWith('cli/')),
+    );
+    expect(importers).toEqual([]);
   });
 
   it('option files are leaves: types and defaults that import no implementation', () => {

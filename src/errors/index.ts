@@ -9,12 +9,27 @@ export {
   BuiltInErrors,
   ErrorCatalog,
   defineErrors,
+  type DefinedError,
   type ErrorDefinition,
   type ErrorEntry,
   type ErrorEntries,
   type LocalizedMessages,
 } from '../core/error-catalog.js';
-export { DomainException, isDomainException, type DomainExceptionOptions } from '../core/domain.exception.js';
+export {
+  DomainException,
+  isDomainException,
+  type DomainExceptionArgs,
+  type DomainExceptionOptions,
+  type EntryParams,
+} from '../core/domain.exception.js';
+export {
+  errorEntriesIn,
+  exportCatalog,
+  type CatalogExportOptions,
+  type CatalogGroup,
+  type ExportedError,
+} from '../core/catalog-export.js';
+export { catalogJson, catalogModule } from '../core/catalog-module.js';
 export { negotiateLocale, formatMessage, type MessageParams } from '../core/i18n/locale.js';
 export { currentRequestContext, type RequestContext } from '../core/request-context.js';
 export { requestIdOf } from './request-id.js';
