@@ -57,6 +57,21 @@ describe('one-way layers', () => {
     expect([...files].filter((file) => !/^(client|core|shared)\//.test(file))).toEqual([]);
   });
 
+  it('the OpenAPI part reaches the inbound half and the model, and only it loads @nestjs/swagger', () => {
+    const { files, packages } = graphOf('openapi/index.ts');
+    expect([...files].filter((file) => !/^(openapi|errors|core|shared)\//.test(file))).toEqual([]);
+    expect(packages.has('@nestjs/swagger')).toBe(true);
+    expect([...packages].filter((name) => OUTBOUND_PACKAGES.includes(name))).toEqual([]);
+    for (const entry of ['index.ts', 'errors/index.ts', 'advanced.ts']) {
+      const other = graphOf(entry);
+      expect([...other.files].filter((file) => file.startsWith('openapi/'))).toEqual([]);
+      expect(other.packages.has('@nestjs/swagger')).toBe(false);
+    }
+    expect(reached('openapi/errors-document.options.ts').filter((file) => !file.startsWith('core/'))).toEqual(
+      [],
+    );
+  });
+
   it('the shared error model depends on nothing but shared helpers', () => {
     const entries = [
       'core/domain.exception.ts',

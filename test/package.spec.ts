@@ -48,6 +48,7 @@ async function node(
 
 /** What a consumer does with the package: values, types, a subclass of a class that extends a peer's. */
 const consumerSource = `import { defineErrors, DomainException, EnvelopeValidationPipe, ErrorsModule, isDomainException, type ErrorEnvelope } from 'nestjs-faultline';
+import { ApiErrors, createErrorsDocument, type ErrorsDocumentOptions } from 'nestjs-faultline/openapi';
 const AppErrors = defineErrors({ USER_NOT_FOUND: { code: 10001, status: 404, messages: { en: 'User {id} not found' } } });
 const reason: 'USER_NOT_FOUND' = AppErrors.USER_NOT_FOUND.reason;
 export const module = ErrorsModule.forRoot({ errors: [AppErrors], defaultLocale: 'en', successEnvelope: true });
@@ -60,6 +61,11 @@ export const transformed: Promise<unknown> = new StrictPipe({ maxFieldErrors: 5 
 new StrictPipe().transform({}, { type: 'nowhere' });
 // @ts-expect-error ours too
 ErrorsModule.forRoot({ defaultLocale: 42 });
+export const documentOptions: ErrorsDocumentOptions = { errorLocale: 'en', commonErrors: [AppErrors.USER_NOT_FOUND, 404] };
+export const declared: MethodDecorator & ClassDecorator = ApiErrors(AppErrors.USER_NOT_FOUND, 'INTERNAL_ERROR');
+export const build: (...args: Parameters<typeof createErrorsDocument>) => { openapi: string } = createErrorsDocument;
+// @ts-expect-error an error is an entry, a reason or a code
+ApiErrors(true);
 `;
 /** The same, plus what only a CommonJS file can write. */
 const commonJsSource = `${consumerSource}import faultline = require('nestjs-faultline');
@@ -229,7 +235,7 @@ catch (error) { console.log(error.code); }`,
     expect(deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
-  it('nestjs-faultline/errors loads neither axios, undici nor cockatiel; the root entry does', async () => {
+  it('nestjs-faultline/errors loads neither axios, undici nor cockatiel; the root entry does; only /openapi loads @nestjs/swagger', async () => {
     // every module resolved (ESM, through a resolve hook) or required (CommonJS) while importing an entry
     write(
       join(consumer, 'loaded-hooks.mjs'),
@@ -251,7 +257,7 @@ writeFileSync(log, '');
 register('./loaded-hooks.mjs', import.meta.url, { data: { log } });
 const lib = await import(entry);
 const loaded = [...readFileSync(log, 'utf8').split('\\n'), ...Object.keys(createRequire(import.meta.url).cache)];
-const packages = ['axios', 'axios-retry', 'undici', 'cockatiel', '@nestjs/axios'].filter((name) =>
+const packages = ['axios', 'axios-retry', 'undici', 'cockatiel', '@nestjs/axios', '@nestjs/swagger'].filter((name) =>
   loaded.some((url) => url.includes('/node_modules/' + name + '/')));
 console.log(JSON.stringify({ packages, names: Object.keys(lib) }));`,
     );
@@ -278,7 +284,11 @@ console.log(JSON.stringify({ packages, names: Object.keys(lib) }));`,
     expect(inbound.packages).toEqual([]);
     const whole = await run('nestjs-faultline');
     expect(whole.packages).toEqual(expect.arrayContaining(['axios', 'undici', 'cockatiel']));
+    expect(whole.packages).not.toContain('@nestjs/swagger');
     expect(whole.names).toEqual(expect.arrayContaining(inbound.names));
+    const openapi = await run('nestjs-faultline/openapi');
+    expect(openapi.packages).toEqual(['@nestjs/swagger']);
+    expect(openapi.names).toEqual(expect.arrayContaining(['ApiErrors', 'createErrorsDocument']));
   });
 
   it('nestjs-faultline/advanced holds the building blocks; the root keeps them as deprecated aliases', async () => {

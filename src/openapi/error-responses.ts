@@ -43,7 +43,7 @@ export function exampleAnswer(
   return rendered;
 }
 
-/** The error responses of an operation at `path`, by status, in the order the entries are given. */
+/** The error responses of an operation at `path`, by status; the entries of a status in the order given. */
 export function errorResponses(
   entries: readonly ErrorEntry[],
   path: string,
