@@ -63,11 +63,19 @@ class PinoLines {
 }
 
 const pino = new PinoLines();
+/** pino-http writes the request's headers on every line of the request, ours included. */
+const REDACTED = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
 const genReqId = (req: unknown): string => requestIdOf(req);
 
 /** nestjs-pino as the README sets it up (one pino-http per process, so one for this file). */
 const PINO: Params = {
-  pinoHttp: [{ genReqId }, pino],
+  pinoHttp: [{ genReqId, redact: [...REDACTED] }, pino],
   forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
 };
 
@@ -95,7 +103,10 @@ describe.each(ADAPTERS)('failure lines through nestjs-pino on %s', (adapter) => 
 
   it('carry the facts as fields, under the id of the envelope, the header and pino-http’s request log', async () => {
     app = await pinoApp(adapter);
-    const res = await request(app.getHttpServer()).get('/users/7');
+    const res = await request(app.getHttpServer())
+      .get('/users/7')
+      .set('Authorization', 'Bearer SECRET-TOKEN-1')
+      .set('Cookie', 'session=SECRET-COOKIE-1');
     expect(res.status).toBe(404);
     const id = res.headers['x-request-id'] as string;
     expect(id).toMatch(UUID);
@@ -119,6 +130,8 @@ describe.each(ADAPTERS)('failure lines through nestjs-pino on %s', (adapter) => 
     // written inside the request's logging context: pino-http's req binding, with the same id
     expect(failure.req?.id).toBe(id);
     expect(http).toMatchObject({ msg: 'request completed', req: { id }, res: { statusCode: 404 } });
+    expect(failure.req).toMatchObject({ headers: { authorization: '[Redacted]', cookie: '[Redacted]' } });
+    expect(JSON.stringify(pino.lines)).not.toMatch(/SECRET-/);
   });
 
   it('reuse a safe inbound id everywhere, and give a 5xx its exception as err', async () => {
