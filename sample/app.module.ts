@@ -5,6 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { envelopeFrameworkErrors, ErrorsModule } from '../src/index.js';
 import { AppErrors } from './app-errors.js';
 import { CrashController } from './crash.controller.js';
+import { setupDocs } from './docs.js';
 import { FlakyUpstream, FlakyUpstreamModule } from './flaky-upstream.js';
 import { OrdersController } from './orders.controller.js';
 import { QuotesController } from './quotes.controller.js';
@@ -32,7 +33,7 @@ export class AppModule {}
 
 export type DemoAdapter = 'express' | 'fastify';
 
-export function createDemoApp(
+export async function createDemoApp(
   adapter: DemoAdapter,
   options: NestApplicationOptions = {},
 ): Promise<INestApplication> {
@@ -40,5 +41,7 @@ export function createDemoApp(
     adapter === 'fastify'
       ? new FastifyAdapter({ frameworkErrors: envelopeFrameworkErrors })
       : new ExpressAdapter();
-  return NestFactory.create(AppModule, httpAdapter, options);
+  const app = await NestFactory.create(AppModule, httpAdapter, options);
+  setupDocs(app);
+  return app;
 }

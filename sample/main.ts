@@ -9,7 +9,7 @@ await app.listen(process.env.PORT ?? 3000);
 const { port } = app.getHttpServer().address() as AddressInfo;
 const base = `http://localhost:${port}`;
 console.log(`
-Demo app (${adapter}) listening on ${base}. Try:
+Demo app (${adapter}) listening on ${base}; its API and errors at ${base}/docs. Try:
 
   curl -i ${base}/users/1
   curl -i ${base}/users/42

@@ -1,7 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiClient } from '../src/index.js';
+import { ApiErrors } from '../src/openapi/index.js';
 
 @Controller()
+@ApiErrors('UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT')
 export class QuotesController {
   constructor(private readonly upstream: ApiClient) {}
 

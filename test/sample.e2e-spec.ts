@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +94,47 @@ describe.each<DemoAdapter>(['express', 'fastify'])('demo app on %s', (adapter) =
     for (const leak of ['10.1.2.3', 'pool exhausted', '127.0.0.1', `:${port}`]) {
       expect(res.text).not.toContain(leak);
     }
+  });
+
+  it("serves Swagger UI at /docs and, at /docs-json, a valid document with each route's errors", async () => {
+    const page = await request(app.getHttpServer()).get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const res = await request(app.getHttpServer()).get('/docs-json');
+    expect(res.status).toBe(200);
+    const document = JSON.parse(res.text) as {
+      paths: Record<string, Record<string, { responses: Record<string, any> }>>;
+    };
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+    const reasons = (path: string, method: string) =>
+      Object.fromEntries(
+        Object.entries(document.paths[path]![method]!.responses)
+          .filter(([status]) => Number(status) >= 400)
+          .map(([status, response]) => [
+            status,
+            response.content['application/json'].schema.allOf[1].properties.reason.enum,
+          ]),
+      );
+    expect(reasons('/users/{id}', 'get')).toEqual({ '404': ['USER_NOT_FOUND'], '500': ['INTERNAL_ERROR'] });
+    expect(reasons('/orders', 'post')).toEqual({
+      '400': ['MALFORMED_JSON', 'VALIDATION_FAILED'],
+      '413': ['PAYLOAD_TOO_LARGE'],
+      '500': ['INTERNAL_ERROR'],
+    });
+    expect(reasons('/quotes/{symbol}', 'get')).toEqual({
+      '500': ['INTERNAL_ERROR'],
+      '502': ['UPSTREAM_ERROR'],
+      '503': ['UPSTREAM_UNAVAILABLE'],
+      '504': ['UPSTREAM_TIMEOUT'],
+    });
+    expect(reasons('/crash', 'get')).toEqual({ '500': ['INTERNAL_ERROR'] });
+    const notFound = document.paths['/users/{id}']!['get']!.responses['404'].content['application/json'];
+    expect(notFound.examples.USER_NOT_FOUND.value).toMatchObject({
+      code: 10001,
+      reason: 'USER_NOT_FOUND',
+      message: '用户 {id} 不存在',
+      path: '/users/{id}',
+    });
   });
 
   it('answers a slow upstream with UPSTREAM_TIMEOUT within the deadline', async () => {
