@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -336,6 +337,27 @@ import('nestjs-faultline').then((imported) => {
     expect(seen.different).toEqual([]);
     expect(seen.errorsModule).toBe(true);
     expect(seen.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
+  it('runs the nestjs-faultline bin, an ES module, once linked as npm links it', () => {
+    const manifest = readFileSync(join(consumer, 'node_modules/nestjs-faultline/package.json'), 'utf8');
+    const bin = (JSON.parse(manifest) as { bin: Record<string, string> }).bin['nestjs-faultline']!;
+    expect(files).toContain(bin);
+    const script = join(consumer, 'node_modules/nestjs-faultline', bin);
+    expect(readFileSync(script, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    chmodSync(script, 0o755); // npm makes a bin executable when it installs the package
+    const app = join(consumer, 'catalog-app');
+    write(join(app, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+    write(
+      join(app, 'dist', 'app-errors.js'),
+      `const { defineErrors } = require('nestjs-faultline/errors');
+exports.AppErrors = defineErrors({ USER_NOT_FOUND: { code: 10001, status: 404, messages: { en: 'User {id} not found' } } });`,
+    );
+    const args = ['catalog', 'dist/app-errors.js', '--out', 'errors.ts', '--no-built-in'];
+    expect(execFileSync(script, args, { cwd: app, encoding: 'utf8' })).toBe('wrote errors.ts (1 error)\n');
+    expect(readFileSync(join(app, 'errors.ts'), 'utf8')).toContain(
+      "export type ErrorReason =\n  | 'USER_NOT_FOUND';",
+    );
   });
 
   it.concurrent.each(typeChecks)(

@@ -48,7 +48,7 @@ export async function catalogCommand(args: readonly string[], io: CliIo): Promis
   for (const { path, file, text } of files) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
-    io.out(`wrote ${path} (${errors.length} errors)\n`);
+    io.out(`wrote ${path} (${errors.length} ${errors.length === 1 ? 'error' : 'errors'})\n`);
   }
   return 0;
 }
