@@ -53,6 +53,15 @@ export type DomainExceptionArgs<E> =
  * inferred from the entry and shapes nothing but the constructor).
  */
 export class DomainException<E extends ErrorEntry = ErrorEntry> extends Error {
+  /**
+   * `DomainException: USER_NOT_FOUND (10001): User 42 not found`, with the
+   * frames of the throw for a 5xx entry, or one thrown by reason or code.
+   * Thrown with a 4xx entry it holds no frames: a client error is an
+   * answer the app chose, its log line names the route, and capturing
+   * frames was the largest cost of a 4xx answer.
+   */
+  declare stack?: string;
+
   override readonly name: string = 'DomainException';
   /** The catalog entry, when thrown with one. */
   readonly entry: ErrorEntry | undefined;
@@ -64,8 +73,14 @@ export class DomainException<E extends ErrorEntry = ErrorEntry> extends Error {
   constructor(entry: E | string | number, ...options: DomainExceptionArgs<E>);
   constructor(entry: ErrorEntry | string | number, options: DomainExceptionOptions = {}) {
     const resolved = typeof entry === 'object' ? entry : undefined;
+    // a client error is an expected answer, not a fault: its stack is never logged, and capturing
+    // it was the largest cost of a 4xx (see `stack` above); a 5xx, or a key whose status is not known yet, keeps it
+    const limit = Error.stackTraceLimit;
+    const frameless = resolved !== undefined && resolved.status < 500 && limit !== 0;
+    if (frameless) Error.stackTraceLimit = 0;
     // no message here: it is written when first read (see below), as most are never read
     super(undefined, { cause: options.cause });
+    if (frameless) Error.stackTraceLimit = limit;
     this.entry = resolved;
     this.key = resolved ? resolved.reason : (entry as string | number);
     this.params = options.params;
