@@ -1,66 +1,19 @@
 /**
- * The failure line as fields: through nestjs-pino (pino-http's request log
- * and ours carry one request id, the envelope's), through any logger told to
- * take fields, and unchanged text through Nest's ConsoleLogger.
+ * The failure line as fields through nestjs-pino: pino-http's request log
+ * and ours carry one request id, the envelope's, on both adapters.
  */
-import {
-  ConsoleLogger,
-  type INestApplication,
-  type LoggerService,
-  Module,
-  RequestMethod,
-} from '@nestjs/common';
+import { type INestApplication, Module, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { LoggerModule, Logger as PinoNestLogger, type Params } from 'nestjs-pino';
-import { stripVTControlCharacters } from 'node:util';
 import request from 'supertest';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorsModule, type ErrorsModuleOptions, requestIdOf } from '../src/index.js';
 import { AppErrors } from './fixtures/app-errors.js';
 import { UUID } from './fixtures/envelope.js';
-import { ADAPTERS, type AdapterName, createTestApp, TestController } from './fixtures/test-app.js';
-
-type PinoLine = Record<string, unknown> & { req?: { id?: unknown }; msg?: string; context?: string };
-
-/** A pino destination that keeps every line, and tells whoever waits for one. */
-class PinoLines {
-  readonly lines: PinoLine[] = [];
-  private readonly waiting: { match: (line: PinoLine) => boolean; found: (line: PinoLine) => void }[] = [];
-
-  write(text: string): void {
-    const line = JSON.parse(text) as PinoLine;
-    this.lines.push(line);
-    for (const waiter of [...this.waiting]) {
-      if (!waiter.match(line)) continue;
-      this.waiting.splice(this.waiting.indexOf(waiter), 1);
-      waiter.found(line);
-    }
-  }
-
-  /** The first line that matches, now or when it is written. */
-  next(match: (line: PinoLine) => boolean): Promise<PinoLine> {
-    const line = this.lines.find(match);
-    if (line) return Promise.resolve(line);
-    return new Promise((found) => this.waiting.push({ match, found }));
-  }
-
-  /** Our failure line for `requestId`, and pino-http's line about the request to `url`. */
-  async ofRequest(requestId: string, url: string): Promise<{ failure: PinoLine; http: PinoLine }> {
-    const failure = await this.next(
-      (line) => line.context === 'ErrorEnvelope' && line['requestId'] === requestId,
-    );
-    const http = await this.next(
-      (line) => line.context === undefined && (line.req as { url?: unknown } | undefined)?.url === url,
-    );
-    return { failure, http };
-  }
-
-  clear(): void {
-    this.lines.length = 0;
-  }
-}
+import { PinoLines } from './fixtures/pino-lines.js';
+import { ADAPTERS, type AdapterName, TestController } from './fixtures/test-app.js';
 
 const pino = new PinoLines();
 /** pino-http writes the request's headers on every line of the request, ours included. */
@@ -215,103 +168,5 @@ describe.each(ADAPTERS)('failure lines through nestjs-pino on %s', (adapter) => 
     expect(line.msg).toMatch(/^GET \/users\/7 404 USER_NOT_FOUND\(10001\) requestId=text-1 \d+\.\dms$/);
     expect(line).not.toHaveProperty('requestId');
     expect(line).not.toHaveProperty('status');
-  });
-});
-
-/** Keeps every call as it came. */
-class ObjectLogger implements LoggerService {
-  readonly calls: unknown[][] = [];
-  log = (...args: unknown[]) => this.calls.push(args);
-  error = (...args: unknown[]) => this.calls.push(args);
-  warn = (...args: unknown[]) => this.calls.push(args);
-}
-
-/** Everything written to stdout and stderr while `run` runs, not printed. */
-async function printed(run: () => Promise<void>): Promise<string> {
-  const written: string[] = [];
-  const keep = (chunk: unknown): boolean => {
-    written.push(String(chunk));
-    return true;
-  };
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(keep);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(keep);
-  try {
-    await run();
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return stripVTControlCharacters(written.join(''));
-}
-
-describe.each(ADAPTERS)('failure lines through other loggers on %s', (adapter) => {
-  it('are the same text as ever through Nest’s ConsoleLogger', async () => {
-    const output = await printed(async () => {
-      const app = await createTestApp(adapter, undefined, { logger: new ConsoleLogger() });
-      try {
-        const server = app.getHttpServer();
-        await request(server).get('/users/7').set('X-Request-Id', 'console-4xx').expect(404);
-        await request(server).get('/crash').set('X-Request-Id', 'console-5xx').expect(500);
-      } finally {
-        await app.close();
-      }
-    });
-    const lines = output.split('\n');
-    const warn = lines.find((line) => line.includes('requestId=console-4xx'));
-    expect(warn).toMatch(
-      /^\[Nest\] \d+ {2}- .+ +WARN \[ErrorEnvelope\] GET \/users\/7 404 USER_NOT_FOUND\(10001\) requestId=console-4xx \d+\.\dms$/,
-    );
-    const error = lines.findIndex((line) => line.includes('requestId=console-5xx'));
-    expect(lines[error]).toMatch(
-      /^\[Nest\] \d+ {2}- .+ +ERROR \[ErrorEnvelope\] GET \/crash 500 INTERNAL_ERROR\(500\) requestId=console-5xx \d+\.\dms$/,
-    );
-    expect(lines[error + 1]).toBe('Error: connect ECONNREFUSED db.internal:5432 password=hunter2');
-    expect(lines[error + 2]).toMatch(/^\s+at /);
-    expect(output).toContain('\nCaused by: Error: root cause: socket closed\n');
-    expect(output).not.toMatch(/Object\(|requestId: /);
-  });
-
-  it('go to any logger as one object of fields with logFormat fields, the context last', async () => {
-    const logs = new ObjectLogger();
-    const app = await createTestApp(
-      adapter,
-      ErrorsModule.forRoot({ errors: [AppErrors], logFormat: 'fields' }),
-      {
-        logger: logs,
-      },
-    );
-    try {
-      await request(app.getHttpServer()).get('/users/7').set('X-Request-Id', 'object-1').expect(404);
-    } finally {
-      await app.close();
-    }
-    const call = logs.calls.find((args) => args.at(-1) === 'ErrorEnvelope');
-    expect(call).toEqual([
-      {
-        msg: expect.stringMatching(
-          /^GET \/users\/7 404 USER_NOT_FOUND\(10001\) requestId=object-1 \d+\.\dms$/,
-        ),
-        method: 'GET',
-        path: '/users/7',
-        status: 404,
-        code: 10001,
-        reason: 'USER_NOT_FOUND',
-        requestId: 'object-1',
-        durationMs: expect.any(Number),
-      },
-      'ErrorEnvelope',
-    ]);
-  });
-});
-
-describe('the logFormat option', () => {
-  it('fails the boot with a message naming it', async () => {
-    const failure = await createTestApp(
-      'express',
-      ErrorsModule.forRoot({ errors: [AppErrors], logFormat: 'json' as never }),
-    ).catch((error: unknown) => error);
-    expect((failure as Error).message).toBe(
-      "ErrorsModule: option 'logFormat' must be one of 'auto', 'text' or 'fields', got 'json'",
-    );
   });
 });
