@@ -8,7 +8,8 @@
 // their module specifiers:
 //   - relative ones name the twin (`./errors/errors.module.js` -> `./errors/errors.module.cjs`);
 //   - imports of other packages become type-only imports that resolve as ESM
-//     (`with { 'resolution-mode': 'import' }`), so both formats see the very same peer types.
+//     (`with { 'resolution-mode': 'import' }`), so both formats see the very same peer types;
+//   - augmentations of other packages (`declare module 'vitest'`) are kept.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -99,7 +100,9 @@ function toCommonJs(path, text) {
         });
       }
     } else if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
-      fail(node, 'module augmentation');
+      // an augmentation of another package (`declare module 'vitest'`) stays as it is: in the twin its
+      // name resolves through that package's `require` condition, which must declare the same types
+      if (!isPackage(node.name.text)) fail(node, 'module augmentation');
     }
     ts.forEachChild(node, visit);
   };

@@ -107,4 +107,22 @@ describe('one-way layers', () => {
     ).toEqual([]);
     expect(reached('errors/errors.options.ts').filter((file) => !file.startsWith('core/'))).toEqual([]);
   });
+
+  it('the test helpers reach only the shared model, load no test runner, and nothing imports them', () => {
+    // the vitest flavour's types name vitest (the module they add to); the entry itself names no package
+    const runners = { 'testing/index.ts': [], 'testing/vitest.ts': ['vitest'], 'testing/jest.ts': [] };
+    for (const [entry, named] of Object.entries(runners)) {
+      const { files, packages } = graphOf(entry);
+      expect([...files].filter((file) => !/^(testing|core|shared)\//.test(file))).toEqual([]);
+      expect([...packages]).toEqual(named);
+    }
+    expect(graphOf('testing/index.ts').files.has('testing/vitest.ts')).toBe(false);
+    const others = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.ts') && !file.startsWith('testing/'),
+    );
+    const importers = others.filter((file) =>
+      importsOf(resolve(src, file)).files.some((imported) => relative(src, imported).startsWith('testing/')),
+    );
+    expect(importers).toEqual([]);
+  });
 });

@@ -73,6 +73,30 @@ const commonJsSource = `${consumerSource}import faultline = require('nestjs-faul
 export const same: boolean = faultline.ErrorsModule === ErrorsModule;
 `;
 
+/** A test of an app with the vitest matchers and the scripted upstream, typed through `/testing/vitest`. */
+const vitestTestSource = `import { envelopeMatchers, ScriptedUpstream, type EnvelopeExpectation, type UpstreamStep } from 'nestjs-faultline/testing';
+import type {} from 'nestjs-faultline/testing/vitest';
+import { expect } from 'vitest';
+expect.extend(envelopeMatchers);
+const expected: EnvelopeExpectation = { status: 404, reason: 'USER_NOT_FOUND', details: { id: '42' }, errors: [{ field: 'name' }] };
+export const check = (res: unknown): unknown => expect(res).toBeEnvelope(expected);
+export const problem = (res: unknown): unknown => expect(res).not.toBeProblem({ type: /user/, detail: expect.any(String) });
+export const steps: UpstreamStep[] = [503, 'reset', 'hang', { status: 200, headers: { 'Retry-After': '1' }, body: { ok: true } }];
+export const upstream: Promise<ScriptedUpstream> = ScriptedUpstream.start({ fallback: 204 });
+// @ts-expect-error a reason is a string
+expect({}).toBeEnvelope({ reason: 1 });
+`;
+/** The same matchers for jest, typed through `/testing/jest` against jest's global \`jest.Matchers<R, T>\`. */
+const jestTestSource = `import { envelopeMatchers } from 'nestjs-faultline/testing';
+import type {} from 'nestjs-faultline/testing/jest';
+type Matcher = (this: { isNot: boolean }, received: any, ...expected: any[]) => { pass: boolean; message(): string };
+declare const expect: { extend(matchers: Record<string, Matcher>): void } & (<T>(actual: T) => jest.Matchers<void, T>);
+expect.extend(envelopeMatchers);
+export const check = (res: unknown): void => expect(res).toBeProblem({ status: 503, reason: 'UPSTREAM_UNAVAILABLE' });
+// @ts-expect-error a reason is a string
+expect({}).toBeEnvelope({ reason: 1 });
+`;
+
 /** A consumer's TypeScript setup: its options, and which module format each of its sources has. */
 interface Resolution {
   name: string;
@@ -309,6 +333,121 @@ console.log(JSON.stringify({ names, different: names.filter((name) => root[name]
     );
     expect(seen.different).toEqual([]);
   });
+
+  it('nestjs-faultline/testing loads in ESM and CommonJS as one module, with no test runner; the root entry leaves it out', async () => {
+    write(
+      join(consumer, 'testing-hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(log, resolved.url + '\\n');
+  return resolved;
+}`,
+    );
+    write(
+      join(consumer, 'testing.mjs'),
+      `import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+const log = process.argv[2];
+writeFileSync(log, '');
+register('./testing-hooks.mjs', import.meta.url, { data: { log } });
+const loaded = () => [...readFileSync(log, 'utf8').split('\\n'), ...Object.keys(createRequire(import.meta.url).cache)];
+const root = await import('nestjs-faultline');
+const rootLoaded = loaded().filter((url) => url.includes('/dist/testing/'));
+const imported = await import('nestjs-faultline/testing');
+const required = createRequire(import.meta.url)('nestjs-faultline/testing');
+await import('nestjs-faultline/testing/vitest');
+await import('nestjs-faultline/testing/jest');
+const runners = ['vitest', '@vitest/expect', 'jest', 'expect', '@jest/expect', 'chai', 'supertest'].filter((name) =>
+  loaded().some((url) => url.includes('/node_modules/' + name + '/')));
+const upstream = await required.ScriptedUpstream.start();
+upstream.script('/flaky', 503, 200);
+const statuses = [(await fetch(upstream.url + '/flaky')).status, (await fetch(upstream.url + '/flaky')).status];
+await upstream.close();
+const names = Object.keys(imported);
+console.log(JSON.stringify({ rootLoaded, runners, names, inRoot: names.filter((name) => name in root),
+  different: names.filter((name) => imported[name] !== required[name]), statuses }));`,
+    );
+    write(
+      join(consumer, 'testing.cjs'),
+      `const { envelopeMatchers } = require('nestjs-faultline/testing');
+require('nestjs-faultline/testing/vitest');
+const body = { code: 404, reason: 'NOT_FOUND', message: 'Not found', requestId: 'r-1', timestamp: new Date().toISOString(), path: '/x' };
+const headers = { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'r-1', 'cache-control': 'no-store', 'content-language': 'en' };
+const verdict = envelopeMatchers.toBeEnvelope.call({ isNot: false }, { status: 404, headers, body }, { reason: 'NOT_FOUND' });
+console.log(JSON.stringify({ pass: verdict.pass }));`,
+    );
+    const esm = await node(['testing.mjs', join(consumer, 'testing.log')], consumer);
+    expect(esm.stderr).toBe('');
+    expect(esm.status).toBe(0);
+    expect(JSON.parse(esm.stdout)).toEqual({
+      rootLoaded: [],
+      runners: [],
+      names: expect.arrayContaining(['envelopeMatchers', 'ScriptedUpstream', 'readResponse']),
+      inRoot: [],
+      different: [],
+      statuses: [503, 200],
+    });
+    const cjs = await node(['testing.cjs'], consumer);
+    expect(cjs.stderr).toBe('');
+    expect(JSON.parse(cjs.stdout)).toEqual({ pass: true });
+  });
+
+  it.concurrent.each([
+    {
+      name: 'NodeNext',
+      options: { module: 'NodeNext', moduleResolution: 'NodeNext' },
+      formats: ['esm', 'cjs'],
+      skipLibCheck: false,
+    },
+    {
+      name: 'Node16',
+      options: { module: 'Node16', moduleResolution: 'Node16' },
+      formats: ['esm', 'cjs'],
+      skipLibCheck: true,
+    },
+    {
+      name: 'Bundler',
+      options: { module: 'ESNext', moduleResolution: 'Bundler' },
+      formats: ['esm'],
+      skipLibCheck: true,
+    },
+    { name: 'module CommonJS', options: { module: 'CommonJS' }, formats: ['cjs'], skipLibCheck: true },
+  ])(
+    'types nestjs-faultline/testing and its vitest and jest matchers with $name',
+    async ({ name, options, formats, skipLibCheck }) => {
+      for (const [runner, source] of [
+        ['vitest', vitestTestSource],
+        ['jest', jestTestSource],
+      ] as const) {
+        const dir = join(consumer, `testing-types-${name.replace(/\W+/g, '-')}-${runner}`);
+        const compilerOptions = {
+          ...options,
+          target: 'ES2023',
+          lib: ['ES2023', 'DOM'],
+          strict: true,
+          types: ['node'],
+          skipLibCheck,
+          noEmit: true,
+        };
+        const sources = formats.map((format) => `${format}/${runner}.spec.ts`);
+        write(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: sources }));
+        for (const format of formats) {
+          write(
+            join(dir, format, 'package.json'),
+            JSON.stringify({ type: format === 'esm' ? 'module' : 'commonjs' }),
+          );
+          write(join(dir, format, `${runner}.spec.ts`), source);
+        }
+        const result = await node([tsc, '-p', dir], dir);
+        expect(result.stdout + result.stderr).toBe('');
+        expect(result.status).toBe(0);
+      }
+    },
+    120_000,
+  );
 
   it('require() gives the very module import gives: one copy of every class, no warning', async () => {
     writeFileSync(

@@ -227,5 +227,7 @@ describe('matches and show', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     expect(show(cyclic)).toBe('[object Object]');
+    const jestLike = { asymmetricMatch: () => true, sample: /nope/, toString: () => 'StringMatching' };
+    expect(show({ message: jestLike })).toBe('{"message":StringMatching /nope/}');
   });
 });

@@ -8,7 +8,9 @@
 
 interface AsymmetricMatcher {
   asymmetricMatch(other: unknown): boolean;
+  /** vitest's own picture of the matcher; jest's matchers have their `sample` instead. */
   toAsymmetricMatcher?(): string;
+  sample?: unknown;
 }
 
 const MAX_SHOWN = 300;
@@ -69,5 +71,6 @@ export function show(value: unknown, max = MAX_SHOWN): string {
 }
 
 function describeMatcher(matcher: AsymmetricMatcher): string {
-  return typeof matcher.toAsymmetricMatcher === 'function' ? matcher.toAsymmetricMatcher() : String(matcher);
+  if (typeof matcher.toAsymmetricMatcher === 'function') return matcher.toAsymmetricMatcher();
+  return 'sample' in matcher ? `${String(matcher)} ${show(matcher.sample)}` : String(matcher);
 }

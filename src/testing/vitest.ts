@@ -1,3 +1,4 @@
+/// <reference types="vitest" preserve="true" />
 /**
  * `nestjs-faultline/testing/vitest`: types only. Importing it (`import
  * 'nestjs-faultline/testing/vitest'` in a setup file, or a `types` entry)
