@@ -1,8 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelopeMatchers } from '../src/testing/index.js';
+import { AppErrors } from './fixtures/app-errors.js';
 import { expectEnvelope, stable } from './fixtures/envelope.js';
 import { ADAPTERS, createTestApp, type AdapterName } from './fixtures/test-app.js';
+
+expect.extend(envelopeMatchers);
 
 const LEAKS = /hunter2|10\.0\.0\.7|db\.internal|password|stack|at \w+ \(|secret=|\.ts:\d+/i;
 
@@ -19,16 +23,12 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
 
   it('renders a domain exception with params, details and its catalog status', async () => {
     const res = await request(app.getHttpServer()).get('/users/42?token=abc');
-    expect(res.status).toBe(404);
-    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['content-language']).toBe('zh-CN');
-    expect(expectEnvelope(res.body)).toMatchObject({
-      code: 10001,
-      reason: 'USER_NOT_FOUND',
+    expect(res).toBeEnvelope({
+      entry: AppErrors.USER_NOT_FOUND,
       message: '用户 42 不存在',
       details: { id: '42' },
       path: '/users/42',
+      locale: 'zh-CN',
     });
   });
 
@@ -43,8 +43,7 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
 
   it('keeps a 5xx domain exception and never sends its cause', async () => {
     const res = await get('/ledger');
-    expect(res.status).toBe(503);
-    expect(expectEnvelope(res.body)).toMatchObject({ code: 10003, reason: 'LEDGER_BROKEN' });
+    expect(res).toBeEnvelope({ entry: AppErrors.LEDGER_BROKEN, details: undefined });
     expect(res.text).not.toContain('ledger db down');
   });
 
@@ -58,10 +57,7 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     ['/int/abc', 400, 'BAD_REQUEST', { message: 'Validation failed (numeric string is expected)' }],
   ])('maps the HttpException of %s to its status entry', async (path, status, reason, details) => {
     const res = await get(path);
-    expect(res.status).toBe(status);
-    const body = expectEnvelope(res.body);
-    expect(body).toMatchObject({ code: status, reason });
-    expect(body['details']).toEqual(details);
+    expect(res).toBeEnvelope({ status, code: status, reason, details });
     expect(res.text).not.toMatch(LEAKS);
   });
 
@@ -76,13 +72,13 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     ['/broken-guard', 'an Error in a guard'],
   ])('answers %s (%s) with a generic 500', async (path) => {
     const res = await get(path);
-    expect(res.status).toBe(500);
-    expect(expectEnvelope(res.body)).toMatchObject({
+    expect(res).toBeEnvelope({
+      status: 500,
       code: 500,
       reason: 'INTERNAL_ERROR',
       message: 'Internal server error',
+      details: undefined,
     });
-    expect(res.body.details).toBeUndefined();
     expect(res.text).not.toMatch(LEAKS);
     expect(res.text).not.toContain('plain string thrown');
   });
@@ -100,13 +96,13 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
 
   it('answers an unknown route with 404 and echoes neither the query string nor the router text', async () => {
     const res = await get('/no/such/route?secret=s3cr3t#frag');
-    expect(res.status).toBe(404);
-    expect(expectEnvelope(res.body)).toMatchObject({
+    expect(res).toBeEnvelope({
+      status: 404,
       code: 404,
       reason: 'NOT_FOUND',
       path: '/no/such/route',
+      details: undefined,
     });
-    expect(res.body.details).toBeUndefined();
     expect(res.text).not.toContain('s3cr3t');
   });
 
@@ -255,6 +251,8 @@ describe('Express and Fastify answer with identical envelopes', () => {
 
   it.each(cases)('%s', async (_name, send) => {
     const [express, fastify] = await Promise.all([send(apps.express), send(apps.fastify)]);
+    expect(express).toBeEnvelope();
+    expect(fastify).toBeEnvelope();
     expect(fastify.status).toBe(express.status);
     expect(stable(fastify.body)).toEqual(stable(express.body));
     for (const header of ['content-type', 'content-language', 'cache-control']) {

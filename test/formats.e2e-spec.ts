@@ -4,9 +4,12 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { defineErrors, ErrorEnvelopeFilter, ErrorsModule, RESOLVED_ERRORS_OPTIONS } from '../src/index.js';
+import { envelopeMatchers } from '../src/testing/index.js';
 import { AppErrors } from './fixtures/app-errors.js';
 import { expectEnvelope } from './fixtures/envelope.js';
 import { ADAPTERS, createTestApp } from './fixtures/test-app.js';
+
+expect.extend(envelopeMatchers);
 
 async function withApp(
   adapter: (typeof ADAPTERS)[number],
@@ -32,25 +35,20 @@ describe.each(ADAPTERS)('formats and modes (%s)', (adapter) => {
       }),
       async (app) => {
         const res = await request(app.getHttpServer()).get('/users/42?x=1').set('Accept-Language', 'en');
-        expect(res.status).toBe(404);
-        expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-        expect(res.body).toEqual({
+        expect(res).toBeProblem({
+          entry: AppErrors.USER_NOT_FOUND,
           type: 'https://errors.example.com/user-not-found',
           title: 'Not Found',
-          status: 404,
           detail: 'User 42 not found',
           instance: '/users/42',
-          code: 10001,
-          reason: 'USER_NOT_FOUND',
           details: { id: '42' },
-          requestId: res.headers['x-request-id'],
         });
         const invalid = await request(app.getHttpServer()).post('/orders').send({});
-        expect(invalid.body).toMatchObject({
-          type: 'https://errors.example.com/validation-failed',
+        expect(invalid).toBeProblem({
           status: 400,
+          type: 'https://errors.example.com/validation-failed',
+          errors: [{ field: 'name' }, { field: 'email' }, { field: 'items' }],
         });
-        expect(invalid.body.errors.length).toBeGreaterThan(0);
       },
     );
   });
@@ -69,8 +67,7 @@ describe.each(ADAPTERS)('formats and modes (%s)', (adapter) => {
       ErrorsModule.forRoot({ errors: [AppErrors], legacyHttp200: true }),
       async (app) => {
         const business = await request(app.getHttpServer()).get('/users/42');
-        expect(business.status).toBe(200);
-        expect(expectEnvelope(business.body)).toMatchObject({ code: 10001, reason: 'USER_NOT_FOUND' });
+        expect(business).toBeEnvelope({ entry: AppErrors.USER_NOT_FOUND, status: 200 });
         expect((await request(app.getHttpServer()).get('/ledger')).status).toBe(503);
         expect((await request(app.getHttpServer()).get('/nope')).status).toBe(404);
         expect((await request(app.getHttpServer()).post('/orders').send({})).status).toBe(400);
