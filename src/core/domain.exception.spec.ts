@@ -32,7 +32,8 @@ describe('DomainException stacks', () => {
 
   it('leaves Error.stackTraceLimit as it was, for every other error', () => {
     const before = Error.stackTraceLimit;
-    new DomainException(BuiltInErrors.NOT_FOUND);
+    const made = new DomainException(BuiltInErrors.NOT_FOUND);
+    expect(made.stack).toBe('DomainException: NOT_FOUND (404): Not found');
     expect(Error.stackTraceLimit).toBe(before);
     expect(new Error('x').stack).toContain('\n    at ');
   });
@@ -41,7 +42,8 @@ describe('DomainException stacks', () => {
     const before = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      new DomainException(Errors.ORDER_NOT_FOUND, { params: { id: 1 } });
+      const made = new DomainException(Errors.ORDER_NOT_FOUND, { params: { id: 1 } });
+      expect(made.stack).toBe('DomainException: ORDER_NOT_FOUND (20001): Order 1 not found');
       expect(Error.stackTraceLimit).toBe(0);
     } finally {
       Error.stackTraceLimit = before;
