@@ -1,10 +1,12 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ErrorsModule } from '../src/index.js';
+import { envelopeMatchers } from '../src/testing/index.js';
 import { createClientApp, useClientApp } from './fixtures/client-app.js';
-import { expectEnvelope } from './fixtures/envelope.js';
 import { ADAPTERS } from './fixtures/test-app.js';
 import { Upstream, useUpstream } from './fixtures/upstream.js';
+
+expect.extend(envelopeMatchers);
 
 describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
   const upstream = useUpstream();
@@ -51,12 +53,13 @@ describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
   it('renders a failed upstream as 502 UPSTREAM_ERROR, without its body or URL', async () => {
     upstream.script('/down', { status: 500, body: { error: 'pool exhausted at 10.1.2.3' } });
     const res = await request(nest.app.getHttpServer()).get('/proxy/down').set('Accept-Language', 'en');
-    expect(res.status).toBe(502);
-    expect(expectEnvelope(res.body)).toMatchObject({
+    expect(res).toBeEnvelope({
+      status: 502,
       code: 50201,
       reason: 'UPSTREAM_ERROR',
       message: 'A service this request depends on failed',
       path: '/proxy/down',
+      details: undefined,
     });
     expect(res.text).not.toMatch(/10\.1\.2\.3|pool exhausted|127\.0\.0\.1|attempt/);
     expect(upstream.hitsOf('/down')).toHaveLength(4);
@@ -65,16 +68,14 @@ describe.each(ADAPTERS)('ApiClient inside a Nest app (%s)', (adapter) => {
   it('renders an upstream 4xx as 502 too', async () => {
     upstream.script('/missing', { status: 404, body: { error: 'no such thing' } });
     const res = await request(nest.app.getHttpServer()).get('/proxy/missing');
-    expect(res.status).toBe(502);
-    expect(res.body.reason).toBe('UPSTREAM_ERROR');
+    expect(res).toBeEnvelope({ status: 502, reason: 'UPSTREAM_ERROR' });
   });
 
   it('renders a timeout as 504 UPSTREAM_TIMEOUT within the deadline', async () => {
     upstream.script('/slow', { status: 200, delayMs: 30_000 });
     const started = performance.now();
     const res = await request(nest.app.getHttpServer()).get('/proxy/slow');
-    expect(res.status).toBe(504);
-    expect(res.body).toMatchObject({ code: 50401, reason: 'UPSTREAM_TIMEOUT' });
+    expect(res).toBeEnvelope({ status: 504, code: 50401, reason: 'UPSTREAM_TIMEOUT' });
     // the 2.5 s deadline, not the upstream's 30 s, ended it
     expect(performance.now() - started).toBeLessThan(20_000);
   });

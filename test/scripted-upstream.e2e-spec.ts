@@ -1,14 +1,18 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { ConsoleLogger, Controller, Get, type INestApplication, Logger, Module, Param } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, UpstreamException } from '../src/index.js';
-import { ScriptedUpstream } from '../src/testing/index.js';
+import request from 'supertest';
+import { ApiClient, ErrorsModule, UpstreamException } from '../src/index.js';
+import { envelopeMatchers, ScriptedUpstream } from '../src/testing/index.js';
 import { LogCapture } from './fixtures/log-capture.js';
 import { gate, TRANSPORTS, useClients } from './fixtures/upstream.js';
 
 const logs = new LogCapture();
+
+expect.extend(envelopeMatchers);
 
 beforeAll(() => Logger.overrideLogger(logs));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
@@ -268,5 +272,59 @@ describe.each(TRANSPORTS)('ApiClient retrying against a ScriptedUpstream (%s tra
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'status', upstreamStatus: 503, attempts: 4 });
     expect(upstream.hitsOf('/down')).toHaveLength(4);
+  });
+});
+
+@Controller('quotes')
+class QuotesController {
+  constructor(private readonly api: ApiClient) {}
+
+  @Get(':symbol')
+  async quote(@Param('symbol') symbol: string): Promise<unknown> {
+    return (await this.api.get(`/quotes/${symbol}`)).data;
+  }
+}
+
+@Module({ controllers: [QuotesController] })
+class QuotesModule {}
+
+describe('a Nest app whose handler calls a ScriptedUpstream', () => {
+  let upstream: ScriptedUpstream;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    upstream = await ScriptedUpstream.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ErrorsModule.forRoot({ client: { baseURL: upstream.url, retry: { baseDelayMs: 5 } } }),
+        QuotesModule,
+      ],
+    }).compile();
+    app = await moduleRef.createNestApplication({ logger: false }).init();
+  });
+  afterEach(() => upstream.reset());
+  afterAll(async () => {
+    await app.close();
+    await upstream.close();
+  });
+
+  it('gets the quote after two 503s, forwarding the request id on every attempt', async () => {
+    upstream.script(
+      '/quotes/acme',
+      503,
+      { status: 503, headers: { 'Retry-After': '0' } },
+      { status: 200, body: { price: 42 } },
+    );
+    const res = await request(app.getHttpServer()).get('/quotes/acme').set('X-Request-Id', 'test-1');
+    expect(res.body).toEqual({ price: 42 });
+    const hits = upstream.hitsOf('/quotes/acme');
+    expect(hits.map((hit) => hit.headers['x-request-id'])).toEqual(['test-1', 'test-1', 'test-1']);
+  });
+
+  it('answers 502 UPSTREAM_ERROR once the retries run out', async () => {
+    upstream.script('/quotes/acme', 503);
+    const res = await request(app.getHttpServer()).get('/quotes/acme');
+    expect(res).toBeEnvelope({ status: 502, reason: 'UPSTREAM_ERROR' });
+    expect(upstream.hitsOf('/quotes/acme')).toHaveLength(4);
   });
 });
