@@ -1,6 +1,6 @@
 /**
  * The inbound bench app, run in a child process:
- * `node inbound-app.js <nest|hand|floor|ours> <express|fastify>`.
+ * `node inbound-app.js <nest|hand|floor|ours> <express|fastify> [module options as JSON]`.
  *
  * Same routes, same DTO, same logger (Nest's ConsoleLogger, default levels,
  * to /dev/null) for every variant. `nest` is Nest's defaults plus Nest's own
@@ -43,7 +43,7 @@ import { FixedAnswers, HandWrittenFilter } from './hand-filter.js';
 import { DevNullLogger, memoryAfterGc, serveParent } from './shared.js';
 
 const VARIANTS = ['nest', 'hand', 'floor', 'ours'];
-const [variant, adapter] = process.argv.slice(2);
+const [variant, adapter, optionsJson] = process.argv.slice(2);
 if (!VARIANTS.includes(variant!) || (adapter !== 'express' && adapter !== 'fastify')) {
   throw new Error('usage: inbound-app.js <nest|hand|floor|ours> <express|fastify>');
 }
@@ -107,7 +107,10 @@ export class BenchController {
   }
 }
 
-const imports: DynamicModule[] = variant === 'ours' ? [ErrorsModule.forRoot({ errors: [AppErrors] })] : [];
+// the options section passes module options (and extras) as JSON, to measure what each costs
+const options = optionsJson ? (JSON.parse(optionsJson) as Record<string, unknown>) : {};
+const imports: DynamicModule[] =
+  variant === 'ours' ? [ErrorsModule.forRoot({ ...options, errors: [AppErrors] })] : [];
 const filters =
   variant === 'hand'
     ? [{ provide: APP_FILTER, useClass: HandWrittenFilter }]

@@ -104,11 +104,16 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-export function startApp(variant: Variant, adapter: string, execPath?: string): Promise<ChildHandle> {
+export function startApp(
+  variant: Variant,
+  adapter: string,
+  execPath?: string,
+  options?: Record<string, unknown>,
+): Promise<ChildHandle> {
   return startChild(
     new URL('./inbound-app.js', import.meta.url),
-    [variant, adapter],
-    `${variant}/${adapter} app`,
+    options ? [variant, adapter, JSON.stringify(options)] : [variant, adapter],
+    `${variant}/${adapter} app${options ? ` ${JSON.stringify(options)}` : ''}`,
     execPath,
   );
 }
@@ -306,11 +311,71 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
   if (unclean) console.log(`WARNING: ${unclean} run(s) saw connection errors or unexpected statuses.`);
 }
 
+/** What single options cost: ErrorsModule with one option changed against its defaults. */
+const OPTION_COSTS: readonly { readonly name: string; readonly options: Record<string, unknown> }[] = [
+  { name: 'defaults', options: {} },
+  { name: 'asyncContext: true (an injected client forwards ids)', options: { asyncContext: true } },
+  { name: 'clientErrorLogLevel: false', options: { clientErrorLogLevel: false } },
+  { name: "format: 'problem'", options: { format: 'problem' } },
+  { name: 'successEnvelope: true', options: { successEnvelope: true } },
+];
+const OPTION_ROUTES = ['404 domain error', '200 GET'];
+
+async function optionCosts(execPath: string, label: string, args: BenchArgs): Promise<void> {
+  const rounds = args.quick ? 1 : 3;
+  const seconds = args.quick ? 1 : 2;
+  const routes = ROUTES.filter((route) => OPTION_ROUTES.includes(route.name));
+  const rows: string[][] = [];
+  for (const adapter of ADAPTERS) {
+    const apps = await Promise.all(
+      OPTION_COSTS.map((each) => startApp('ours', adapter, execPath, each.options)),
+    );
+    try {
+      const costs = new Map<string, number[]>();
+      for (const route of routes) for (const app of apps) await load(app, route, args.quick ? 0.2 : 1);
+      for (let round = 1; round <= rounds; round++) {
+        for (const route of routes) {
+          for (const [index, app] of apps.entries()) {
+            const run = await load(app, route, seconds);
+            const key = `${route.name}/${index}`;
+            costs.set(key, [...(costs.get(key) ?? []), run.cpuUs]);
+            progress(
+              `options ${label} ${adapter} round ${round}/${rounds} ${route.name} ${OPTION_COSTS[index]!.name}`,
+            );
+          }
+        }
+      }
+      for (const route of routes) {
+        const base = median(costs.get(`${route.name}/0`)!);
+        for (const [index, each] of OPTION_COSTS.entries()) {
+          const cost = median(costs.get(`${route.name}/${index}`)!);
+          rows.push([
+            adapter,
+            route.name,
+            each.name,
+            cost.toFixed(1),
+            index === 0 ? '' : `${(cost - base).toFixed(1)}`,
+          ]);
+        }
+      }
+    } finally {
+      await Promise.all(apps.map((app) => app.stop()));
+    }
+  }
+  printTable(
+    `## 1b. What an option costs (${label}) — ErrorsModule's CPU µs per answer, median of ${rounds} alternating round(s)`,
+    ['adapter', 'route', 'option', 'µs CPU/answer', 'vs defaults'],
+    rows,
+  );
+}
+
 export async function runInbound(args: BenchArgs): Promise<void> {
   await runOn(process.execPath, `Node ${process.versions.node}`, args);
+  await optionCosts(process.execPath, `Node ${process.versions.node}`, args);
   if (!args.quick && process.versions.node.split('.')[0] !== NODE_24.split('.')[0]) {
     const node24 = await nodeBinary(NODE_24);
     await runOn(node24, `Node ${NODE_24}`, args);
+    await optionCosts(node24, `Node ${NODE_24}`, args);
   }
   console.log(
     [
