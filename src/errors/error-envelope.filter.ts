@@ -35,6 +35,7 @@ import { messageFacts } from './contexts/rpc.context.js';
 import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';
 import { emitException, socketFacts } from './contexts/ws.context.js';
 import { asNestException, nestErrorPayload, nestErrorShape } from './contexts/nest-exceptions.js';
+import { CrashSites, throwSite } from './crash-sites.js';
 import { LogRateLimiter, type SuppressedLines } from './log-rate-limit.js';
 
 /** Headers that described a body that will not be sent. */
@@ -92,6 +93,7 @@ interface Answer<T> {
 export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnModuleDestroy {
   protected readonly logger = new Logger('ErrorEnvelope');
   private readonly limiter: LogRateLimiter | undefined;
+  private readonly crashSites = new CrashSites();
 
   constructor(
     @Inject(RESOLVED_ERRORS_OPTIONS) protected readonly options: ResolvedInboundOptions,
@@ -293,9 +295,21 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     const serverFault = mapped.status >= 500;
     const level = serverFault ? 'error' : this.options.clientErrorLogLevel;
     if (!level) return;
-    const stack = serverFault ? stackWithCauses(logged) : undefined;
-    // a 5xx is a kind of its own per error class and throw site, so a new crash is never left out
-    const key = stack === undefined ? kind : `${kind} ${throwSite(stack)}`;
+    let stack: string | undefined;
+    let key = kind;
+    if (serverFault) {
+      // a 5xx is a kind of its own per error class and throw site, so a new crash is not left out;
+      // one whose site is known and whose lines are spent is counted without formatting its stack
+      const known = this.crashSites.recall(logged);
+      if (known !== undefined && this.limiter?.isSpent(`${kind} ${known}`)) {
+        this.limiter.admit(`${kind} ${known}`, `${kind} ${known}`);
+        return;
+      }
+      stack = stackWithCauses(logged);
+      const thrownAt = throwSite(stack);
+      this.crashSites.remember(logged, thrownAt);
+      key = `${kind} ${thrownAt}`;
+    }
     if (this.limiter && !this.limiter.admit(key, key)) return;
     const facts: FailureFacts = {
       method: site.method,
@@ -349,14 +363,6 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
 }
 
 const MAX_LOGGED_DETAILS = 16 * 1024;
-
-/** `Error at OrdersService.place (orders.service.ts:12:11)`: the class of an error and where it was thrown. */
-function throwSite(stack: string): string {
-  const newline = stack.indexOf('\n');
-  const head = (newline === -1 ? stack : stack.slice(0, newline)).split(':', 1)[0]!;
-  const frame = /\n\s+at ([^\n]+)/.exec(stack)?.[1] ?? '';
-  return frame ? `${head} at ${frame}` : head;
-}
 
 function clipDetails(json: string): string {
   return json.length > MAX_LOGGED_DETAILS ? `${json.slice(0, MAX_LOGGED_DETAILS)}…` : json;

@@ -80,6 +80,16 @@ export class LogRateLimiter {
     return false;
   }
 
+  /** True when lines of kind `key` are being counted instead of written (its window's lines are spent). */
+  isSpent(key: string): boolean {
+    const window = this.windows.get(key);
+    return (
+      window !== undefined &&
+      window.written >= this.options.lines &&
+      this.clock.now() - window.start < this.options.intervalMs
+    );
+  }
+
   /** Writes the summary of every window that left lines out (at shutdown). */
   flush(): void {
     for (const [key, window] of this.windows) this.summarize(key, window);
