@@ -38,6 +38,18 @@ function setup(lines = 3, intervalMs = 1000) {
 }
 
 describe('LogRateLimiter', () => {
+  it("tells whether a kind's lines are spent, without counting anything", () => {
+    const { clock, limiter, burst, summaries } = setup(2, 1000);
+    expect(limiter.isSpent('a')).toBe(false);
+    expect(burst('a', 2)).toBe(2);
+    expect(limiter.isSpent('a')).toBe(true);
+    expect(limiter.isSpent('b')).toBe(false);
+    clock.advance(1000);
+    // a window that ended is not spent, and asking left nothing to summarize
+    expect(limiter.isSpent('a')).toBe(false);
+    expect(summaries).toEqual([]);
+  });
+
   it('writes the first lines of a kind in a window and counts the rest', () => {
     const { burst, summaries } = setup(3);
     expect(burst('404 NOT_FOUND', 10)).toBe(3);
