@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { displayPath, jsonPointer, renderFieldErrors, type FieldIssue } from './field-errors.js';
 
@@ -171,6 +172,31 @@ describe('renderFieldErrors', () => {
     expect(Buffer.byteLength(JSON.stringify(errors))).toBeLessThanOrEqual(400);
     const one = Buffer.byteLength(JSON.stringify(errors[0])) + 1;
     expect(Buffer.byteLength(JSON.stringify(errors)) + one).toBeGreaterThan(400);
+  });
+
+  it('keeps the longest run of errors whose JSON fits maxBytes, whatever their texts', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 80 });
+    const issues = fc.array(
+      fc
+        .record({ name: text, message: text })
+        .map(({ name, message }) => issue({ path: [name], text: message, custom: true })),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(issues, fc.integer({ min: 0, max: 6000 }), (list, maxBytes) => {
+        const { errors, omitted } = renderFieldErrors(list, 'en', 'zh-CN', { maxErrors: 1000, maxBytes });
+        // the exact reading: each error as sent (its JSON and a comma), in order, until one does not fit
+        const sizes = errors.map((each) => Buffer.byteLength(JSON.stringify(each)) + 1);
+        expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(maxBytes);
+        expect(errors.length + omitted).toBe(list.length);
+        if (omitted > 0) {
+          const next = renderFieldErrors([list[errors.length]!], 'en', 'zh-CN', LIMITS).errors[0]!;
+          const nextSize = Buffer.byteLength(JSON.stringify(next)) + 1;
+          expect(sizes.reduce((sum, size) => sum + size, 0) + nextSize).toBeGreaterThan(maxBytes);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('renders escaped pointers for awkward keys', () => {

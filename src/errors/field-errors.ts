@@ -5,7 +5,7 @@
  */
 import type { ValidationError } from '@nestjs/common';
 import { CONSTRAINT_MESSAGES } from '../core/i18n/messages.js';
-import { formatMessage, pickMessage } from '../core/i18n/locale.js';
+import { formatMessage, type MessageParams, pickMessage } from '../core/i18n/locale.js';
 
 /** One failed constraint of one field, before localization. */
 export interface FieldIssue {
@@ -174,7 +174,9 @@ export function renderFieldErrors(
   tables: Readonly<Record<string, Readonly<Record<string, string>>>> = CONSTRAINT_MESSAGES,
 ): { errors: FieldError[]; omitted: number } {
   const errors: FieldError[] = [];
-  let bytes = 0;
+  // bytes as sent are counted exactly only once a bound on them could reach maxBytes
+  let bound = 0;
+  let bytes: number | undefined;
   for (const issue of issues) {
     if (errors.length >= limits.maxErrors) break;
     const error: FieldError = {
@@ -183,14 +185,35 @@ export function renderFieldErrors(
       constraint: issue.constraint,
       message: issueMessage(issue, locale, fallbackLocale, tables),
     };
-    // as sent: the JSON text and the comma after it
-    const size = Buffer.byteLength(JSON.stringify(error)) + 1;
+    if (bytes === undefined) {
+      const most = mostBytes(error);
+      if (bound + most <= limits.maxBytes) {
+        bound += most;
+        errors.push(error);
+        continue;
+      }
+      bytes = errors.reduce((sum, each) => sum + sentBytes(each), 0);
+    }
+    const size = sentBytes(error);
     if (bytes + size > limits.maxBytes) break;
     bytes += size;
     errors.push(error);
   }
   return { errors, omitted: issues.length - errors.length };
 }
+
+/** As sent: the JSON text and the comma after it. */
+function sentBytes(error: FieldError): number {
+  return Buffer.byteLength(JSON.stringify(error)) + 1;
+}
+
+/** At least {@link sentBytes}: the members' names and marks, and 6 bytes a code unit (`\u001f`; UTF-8 takes at most 3). */
+function mostBytes(error: FieldError): number {
+  const units = error.field.length + error.pointer.length + error.constraint.length + error.message.length;
+  return EMPTY_ERROR_BYTES + 6 * units;
+}
+
+const EMPTY_ERROR_BYTES = sentBytes({ field: '', pointer: '', constraint: '', message: '' });
 
 function issueMessage(
   issue: FieldIssue,
@@ -201,7 +224,8 @@ function issueMessage(
   const table = issue.custom ? undefined : tables[issue.constraint];
   if (!table) return issue.text;
   const template = pickMessage(table, locale, fallbackLocale) ?? issue.text;
-  if (issue.args.length > 0) return formatMessage(template, { ...issue.args });
+  // an array is read by index as `{0}`, `{1}`: no copy into an object
+  if (issue.args.length > 0) return formatMessage(template, issue.args as unknown as MessageParams);
   // arguments unknown (no declaration found): a template that needs them cannot be filled
   return ARG_PLACEHOLDER.test(template) ? issue.text : template;
 }
