@@ -277,6 +277,7 @@ describe('BuiltInErrors', () => {
       'UPSTREAM_ERROR',
       'UPSTREAM_UNAVAILABLE',
       'UPSTREAM_TIMEOUT',
+      'DEADLINE_EXCEEDED',
     ]);
     const http = entries.filter(([key]) => !own.has(key));
     for (const [key, builtIn] of http) {

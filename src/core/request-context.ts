@@ -1,11 +1,27 @@
 /**
- * The request id and start time of a request, kept on the raw Node request
- * so every adapter (Express `req`, Fastify `request.raw`) and every stage
- * (middleware, filter) sees the same one.
+ * The request id, start time and deadline of a request, kept on the raw Node
+ * request so every adapter (Express `req`, Fastify `request.raw`) and every
+ * stage (middleware, filter, outbound calls) sees the same one.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+
+/**
+ * The deadline of a request being served: the module's `requestTimeoutMs`,
+ * or less when a trusted deadline header says so.
+ */
+export interface RequestDeadline {
+  /** `performance.now()` by which the request is to be answered. */
+  readonly at: number;
+  /** The request was answered at its deadline: whatever its handler does after that goes nowhere. */
+  readonly expired: boolean;
+  /**
+   * Answers the request at its deadline now, unless its answer has begun:
+   * for whoever finds the deadline passed first (an outbound call it cut short).
+   */
+  expire(): void;
+}
 
 /** What the library knows about the request being served. */
 export interface RequestContext {
@@ -13,6 +29,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** `performance.now()` when the library first saw the request. */
   readonly startedAt: number;
+  /** The request's deadline; `undefined` when it has none. */
+  readonly deadline?: RequestDeadline | undefined;
 }
 
 const CONTEXT = Symbol.for('nestjs-faultline.request-context');
@@ -43,10 +61,21 @@ export function requestContext(request: unknown, header: string, trustInbound: b
     context = {
       requestId: isSafeRequestId(inbound) ? inbound : randomUUID(),
       startedAt: performance.now(),
+      deadline: undefined,
     };
     raw[CONTEXT] = context;
   }
   return context;
+}
+
+/** Gives the request of `context` its deadline (once, when it enters). */
+export function setRequestDeadline(context: RequestContext, deadline: RequestDeadline): void {
+  (context as { deadline?: RequestDeadline }).deadline = deadline;
+}
+
+/** True once `request` was answered at its deadline: what its handler does after that is dropped. */
+export function answeredAtDeadline(request: unknown): boolean {
+  return (rawRequest(request) as WithContext)[CONTEXT]?.deadline?.expired === true;
 }
 
 const store = new AsyncLocalStorage<RequestContext>();

@@ -33,6 +33,7 @@ export const BUILT_IN_MESSAGES: Readonly<Record<string, Table>> = Object.freeze(
   UPSTREAM_ERROR: texts('依赖的服务响应异常', 'A service this request depends on failed'),
   UPSTREAM_UNAVAILABLE: texts('依赖的服务暂不可用', 'A service this request depends on is unavailable'),
   UPSTREAM_TIMEOUT: texts('依赖的服务响应超时', 'A service this request depends on did not answer in time'),
+  DEADLINE_EXCEEDED: texts('请求未能在时限内完成', 'The request could not be completed within its deadline'),
 });
 
 /** Messages of a status without a built-in entry (418, 451, ...). */
