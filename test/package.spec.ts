@@ -191,6 +191,16 @@ async function listen(dir: string): Promise<{ url: string; stop: () => Promise<v
   };
 }
 
+/** Module hooks that append every URL an import resolves to the file given as `data.log`. */
+const RESOLVE_LOG_HOOKS = `import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(log, resolved.url + '\\n');
+  return resolved;
+}`;
+
 /** Packs the library and installs the tarball into a clean consumer whose other packages are links. */
 describe('the published package', () => {
   let consumer: string;
@@ -262,17 +272,7 @@ catch (error) { console.log(error.code); }`,
 
   it('nestjs-faultline/errors loads neither axios, undici nor cockatiel; the root entry does; only /openapi loads @nestjs/swagger', async () => {
     // every module resolved (ESM, through a resolve hook) or required (CommonJS) while importing an entry
-    write(
-      join(consumer, 'loaded-hooks.mjs'),
-      `import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(log, resolved.url + '\\n');
-  return resolved;
-}`,
-    );
+    write(join(consumer, 'loaded-hooks.mjs'), RESOLVE_LOG_HOOKS);
     write(
       join(consumer, 'loaded.mjs'),
       `import { readFileSync, writeFileSync } from 'node:fs';
@@ -335,17 +335,7 @@ console.log(JSON.stringify({ names, different: names.filter((name) => root[name]
   });
 
   it('nestjs-faultline/testing loads in ESM and CommonJS as one module, with no test runner; the root entry leaves it out', async () => {
-    write(
-      join(consumer, 'testing-hooks.mjs'),
-      `import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(log, resolved.url + '\\n');
-  return resolved;
-}`,
-    );
+    write(join(consumer, 'testing-hooks.mjs'), RESOLVE_LOG_HOOKS);
     write(
       join(consumer, 'testing.mjs'),
       `import { readFileSync, writeFileSync } from 'node:fs';
