@@ -87,6 +87,7 @@ const API_CLIENT_RULES: Shape<ApiClientOptions> = {
   // axios' own defaults: its keys are axios' business
   axios: object,
   clock: func,
+  telemetry: boolean,
 };
 
 /** The rule of one client's options, also checked as part of `ErrorsModule`'s. */

@@ -54,6 +54,7 @@ export function resolveApiClientOptions(
     transport: resolveTransport(options.transport ?? DEFAULT_API_CLIENT_OPTIONS.transport),
     axios: { ...options.axios },
     clock: options.clock,
+    telemetry: options.telemetry ?? DEFAULT_API_CLIENT_OPTIONS.telemetry,
   };
 }
 

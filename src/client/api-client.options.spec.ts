@@ -21,6 +21,7 @@ describe('DEFAULT_API_CLIENT_OPTIONS', () => {
       breaker: { threshold: 0.5, samplingDurationMs: 10_000, minimumThroughput: 20, breakDurationMs: 5000 },
       bulkhead: false,
       transport: { type: 'undici', connections: 64, keepAliveTimeoutMs: 4000 },
+      telemetry: true,
     });
     expect(DEFAULT_API_CLIENT_OPTIONS.retry).toMatchObject({
       retries: 3,
@@ -204,6 +205,13 @@ describe('overload options', () => {
       budget: false,
       breaker: false,
     });
+  });
+});
+
+describe('telemetry', () => {
+  it('is on unless turned off', () => {
+    expect(resolveApiClientOptions('svc').telemetry).toBe(true);
+    expect(resolveApiClientOptions('svc', { telemetry: false }).telemetry).toBe(false);
   });
 });
 
@@ -411,6 +419,7 @@ describe('bad client options', () => {
       { axios: 'defaults' },
       "option 'axios' must be an object, got 'defaults'",
     ],
+    ['telemetry that is no boolean', { telemetry: 'off' }, "option 'telemetry' must be true or false"],
   ])('refuses %s', (_what, options, message) => {
     expect(() => resolveApiClientOptions('payments', options as any)).toThrow(
       `ApiClient 'payments': ${message}`,

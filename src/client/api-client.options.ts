@@ -232,6 +232,13 @@ export interface ApiClientOptions {
    * @default performance.now
    */
   clock?: () => number;
+  /**
+   * OpenTelemetry spans, trace context and metrics of the client's calls,
+   * when the app has `@opentelemetry/api` and registers an SDK; `false` turns
+   * them off (nothing is looked up per call).
+   * @default true
+   */
+  telemetry?: boolean;
 }
 
 /** The options of a client with every default applied. */
@@ -254,6 +261,7 @@ export interface ResolvedApiClientOptions {
   readonly axios: CreateAxiosDefaults;
   /** For tests: the retry budget's clock (`undefined`: `performance.now`). */
   readonly clock: (() => number) | undefined;
+  readonly telemetry: boolean;
 }
 
 /** Every client default, in one place: the policies' own defaults nested under their option. */
@@ -267,6 +275,7 @@ export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
   breaker: DEFAULT_CIRCUIT_BREAKER,
   bulkhead: false,
   transport: Object.freeze({ type: 'undici', ...DEFAULT_UNDICI_TRANSPORT }),
+  telemetry: true,
 } as const);
 
 /** The name of the client `ErrorsModule` registers from its `client` option. */

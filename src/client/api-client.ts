@@ -25,6 +25,7 @@ import type { CallContext } from './call-request.js';
 import { OutboundCall } from './outbound-call.js';
 import { Resilience } from './resilience.js';
 import { ResponseInterceptors } from './response-interceptors.js';
+import { ClientTelemetry } from './telemetry/client-telemetry.js';
 import { createUndiciAdapter } from './undici/undici-adapter.js';
 
 /**
@@ -57,6 +58,7 @@ export class ApiClient {
   readonly settings: ResolvedApiClientOptions;
   readonly #resilience: Resilience;
   readonly #calls: CallContext;
+  readonly #telemetry: ClientTelemetry | undefined;
   private readonly closeTransport: () => Promise<void>;
 
   /** Checks the options (a bad one throws here, at startup) and applies the defaults. */
@@ -83,12 +85,17 @@ export class ApiClient {
     const undici =
       this.settings.transport.type === 'undici' ? createUndiciAdapter(this.settings.transport) : undefined;
     this.closeTransport = () => undici?.close() ?? Promise.resolve();
+    const resilience = this.#resilience;
+    this.#telemetry = this.settings.telemetry
+      ? ClientTelemetry.of(name, () => resilience.stats())
+      : undefined;
     this.#calls = {
       settings: this.settings,
       resilience: this.#resilience,
       logger: new Logger(`ApiClient:${name}`),
       instance,
       defaultIdempotencyKey: AxiosHeaders.from({ ...headers }).has('Idempotency-Key'),
+      telemetry: this.#telemetry,
     };
     bindAxios(instance, undici ?? nodeTransport(getAdapter(instance.defaults.adapter)), this.#calls);
     this.axiosRef = instance;
@@ -138,6 +145,7 @@ export class ApiClient {
 
   /** Closes the transport's idle connections (Nest calls it when the app closes). */
   close(): Promise<void> {
+    this.#telemetry?.close();
     return this.closeTransport();
   }
 
@@ -195,7 +203,7 @@ export class ApiClient {
       );
       return response as AxiosResponse<T, D>;
     } catch (error) {
-      if (callerSignal?.aborted) throw abortReason(callerSignal);
+      if (callerSignal?.aborted) throw call.abandon(abortReason(callerSignal));
       throw call.fail(error);
     }
   }

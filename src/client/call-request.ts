@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { currentRequestContext } from '../core/request-context.js';
 import type { ApiRequestConfig, ResolvedApiClientOptions } from './api-client.options.js';
 import type { Resilience } from './resilience.js';
+import type { ClientTelemetry } from './telemetry/client-telemetry.js';
 
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
 
@@ -22,6 +23,8 @@ export interface CallContext {
   readonly instance: AxiosInstance;
   /** The client's own headers carry an `Idempotency-Key` for every call. */
   readonly defaultIdempotencyKey: boolean;
+  /** Spans, trace context and metrics: none with `telemetry: false` or without `@opentelemetry/api`. */
+  readonly telemetry: ClientTelemetry | undefined;
 }
 
 /** One call as asked for: its `headers` get the `Idempotency-Key` and request id. */

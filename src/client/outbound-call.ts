@@ -13,6 +13,7 @@ import type { CallFacts } from './client-events.js';
 import { classifyFailure, type FailureVerdict, finalKind } from './failure-verdict.js';
 import { redactUrl } from './redact.js';
 import { type GiveUpCause, planRetry } from './retry.policy.js';
+import type { CallTelemetry } from './telemetry/call-telemetry.js';
 import { UpstreamException } from './upstream.exception.js';
 import { isPipeable } from '../shared/streams.js';
 
@@ -42,6 +43,7 @@ export class OutboundCall {
   #facts: CallFacts | undefined = undefined;
   #failure: unknown = undefined;
   #verdict: FailureVerdict | undefined = undefined;
+  readonly #telemetry: CallTelemetry | undefined;
 
   private constructor(context: CallContext, request: CallRequest, startedAt: number) {
     this.#context = context;
@@ -58,6 +60,7 @@ export class OutboundCall {
     this.#policy = resolveRetryPolicy(settings.retry, asked?.retry);
     this.#attemptTimeoutMs = asked?.timeout || settings.attemptTimeoutMs;
     this.#deadlineAt = startedAt + (asked?.deadlineMs ?? settings.deadlineMs);
+    this.#telemetry = context.telemetry?.begin(this);
   }
 
   /** A call from now: sets its `Idempotency-Key` and request id headers. */
@@ -80,12 +83,14 @@ export class OutboundCall {
 
   /** Runs the whole call (`send`: axios, with every attempt) within the client's bulkhead. */
   run<T>(send: () => Promise<T>): Promise<T> {
+    if (this.#telemetry) return this.#telemetry.traced(() => this.#context.resilience.run(this, send));
     return this.#context.resilience.run(this, send);
   }
 
   /** One attempt, under the call's deadline and the client's breaker (the axios adapter's step). */
   attempt(config: InternalAxiosRequestConfig, transport: AxiosAdapter): Promise<AxiosResponse> {
-    return this.#context.resilience.attempt(this, config, transport);
+    const sending = this.#telemetry ? this.#telemetry.sending(transport) : transport;
+    return this.#context.resilience.attempt(this, config, sending);
   }
 
   /** An attempt is sent to the network: counted and reported. */
@@ -153,12 +158,16 @@ export class OutboundCall {
     );
     settings.onRetry?.(event);
     settings.onEvent?.({ type: 'retry', ...event });
+    this.#telemetry?.retrying(event);
   }
 
   /** The call failed for good: an {@link UpstreamException}, or `error` as it is when not the upstream's. */
   fail(error: unknown): unknown {
     const verdict = this.verdictOf(error);
-    if (verdict.kind === undefined) return error;
+    if (verdict.kind === undefined) {
+      this.#telemetry?.threw(error);
+      return error;
+    }
     const refused = verdict.blame === 'breaker' || verdict.blame === 'bulkhead';
     const deadlinePassed =
       !refused && (this.remainingMs() <= 0 || (this.#deadlineBound && verdict.timedOut === true));
@@ -173,7 +182,7 @@ export class OutboundCall {
     const onEvent = this.#context.settings.onEvent;
     if (verdict.blame === 'bulkhead') onEvent?.({ type: 'bulkhead-rejected', ...facts });
     onEvent?.({ type: 'give-up', ...facts, attempts: this.#attempts, reason, cause: giveUp });
-    return new UpstreamException({
+    const failure = new UpstreamException({
       kind: finalKind(verdict.kind, deadlinePassed, this.#giveUp),
       client: facts.client,
       method: facts.method,
@@ -184,6 +193,14 @@ export class OutboundCall {
       reason,
       cause: error,
     });
+    this.#telemetry?.failed(failure, giveUp, verdict.blame);
+    return failure;
+  }
+
+  /** The caller aborted the call: it ends with the signal's `reason`, no upstream failure. */
+  abandon(reason: unknown): unknown {
+    this.#telemetry?.aborted();
+    return reason;
   }
 
   remainingMs(now = performance.now()): number {
@@ -201,6 +218,11 @@ export class OutboundCall {
   /** The failure of an attempt that would start, or run on, past the call's deadline. */
   deadlineError(config: InternalAxiosRequestConfig): AxiosError {
     return new AxiosError(`deadline of ${this.#deadlineMs}ms passed`, AxiosError.ETIMEDOUT, config);
+  }
+
+  /** Client, method, redacted URL and request id of the call. */
+  get facts(): CallFacts {
+    return this.#described();
   }
 
   /** Attempts this call may make at most. */
@@ -226,6 +248,7 @@ export class OutboundCall {
 
   #refused(cause: GiveUpCause, reason: string): false {
     this.#giveUp = cause;
+    this.#telemetry?.refused(cause, reason);
     if (cause === 'breaker-open') {
       this.#lastReason = `${reason}; circuit open`;
       return false;

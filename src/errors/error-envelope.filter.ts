@@ -37,6 +37,7 @@ import { emitException, socketFacts } from './contexts/ws.context.js';
 import { asNestException, nestErrorPayload, nestErrorShape } from './contexts/nest-exceptions.js';
 import { CrashSites, throwSite } from './crash-sites.js';
 import { LogRateLimiter, type SuppressedLines } from './log-rate-limit.js';
+import { recordFailureOnSpan } from './server-span.js';
 
 /** Headers that described a body that will not be sent. */
 const STALE_HEADERS = [
@@ -293,6 +294,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     const { mapped, logged, rendered } = answer;
     const kind = `${rendered.status} ${mapped.entry.reason}(${mapped.entry.code})`;
     const serverFault = mapped.status >= 500;
+    recordFailureOnSpan(mapped.entry, rendered.status, serverFault, site.requestId);
     const level = serverFault ? 'error' : this.options.clientErrorLogLevel;
     if (!level) return;
     let stack: string | undefined;
