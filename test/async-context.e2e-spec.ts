@@ -114,6 +114,22 @@ describe.each(ADAPTERS)('the request context store (%s)', (adapter) => {
     expect(await seen(options, [ConstructorUser, NamedUser])).toBeNull();
   });
 
+  it.each<[string, ErrorsModuleOptions]>([
+    ['requestTimeoutMs', { requestTimeoutMs: 5000 }],
+    ['trustDeadlineHeader', { trustDeadlineHeader: true }],
+  ])(
+    'is entered with %s while a client is injected, even one that forwards no ids: it keeps to the deadline',
+    async (_option, deadlines) => {
+      expect(await seen({ ...deadlines, client: { requestIdHeader: false } }, [ConstructorUser])).toBe(
+        'ctx-1',
+      );
+    },
+  );
+
+  it('is not entered with deadlines while no class of the app injects a client', async () => {
+    expect(await seen({ requestTimeoutMs: 5000 })).toBeNull();
+  });
+
   it('is entered when the app asks for it, whatever the clients do', async () => {
     expect(await seen({ client: { requestIdHeader: false }, asyncContext: true })).toBe('ctx-1');
   });

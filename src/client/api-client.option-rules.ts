@@ -60,6 +60,7 @@ const API_CLIENT_RULES: Shape<ApiClientOptions> = {
   ),
   idempotencyKeys: boolean,
   requestIdHeader: orFalse(headerName),
+  deadlineHeader: orFalse(headerName),
   onRetry: func,
   onEvent: func,
   budget: orFalse(

@@ -40,6 +40,7 @@ export function resolveApiClientOptions(
     retry: resolveRetryPolicy(DEFAULT_RETRY_POLICY, options.retry),
     idempotencyKeys: options.idempotencyKeys ?? DEFAULT_API_CLIENT_OPTIONS.idempotencyKeys,
     requestIdHeader: options.requestIdHeader ?? DEFAULT_API_CLIENT_OPTIONS.requestIdHeader,
+    deadlineHeader: options.deadlineHeader ?? DEFAULT_API_CLIENT_OPTIONS.deadlineHeader,
     onRetry: options.onRetry,
     onEvent: options.onEvent,
     budget:

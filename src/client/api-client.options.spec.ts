@@ -17,6 +17,7 @@ describe('DEFAULT_API_CLIENT_OPTIONS', () => {
       retry: DEFAULT_RETRY_POLICY,
       idempotencyKeys: false,
       requestIdHeader: 'X-Request-Id',
+      deadlineHeader: 'grpc-timeout',
       budget: { ratio: 0.2, maxTokens: 20, minPerSecond: 1 },
       breaker: { threshold: 0.5, samplingDurationMs: 10_000, minimumThroughput: 20, breakDurationMs: 5000 },
       bulkhead: false,
@@ -146,6 +147,14 @@ describe('resolveApiClientOptions', () => {
     expect(resolveApiClientOptions('x', { requestIdHeader: false }).requestIdHeader).toBe(false);
   });
 
+  it('forwards deadlines in grpc-timeout unless told another header or false', () => {
+    expect(resolveApiClientOptions('x').deadlineHeader).toBe('grpc-timeout');
+    expect(resolveApiClientOptions('x', { deadlineHeader: 'X-Deadline-Ms' }).deadlineHeader).toBe(
+      'X-Deadline-Ms',
+    );
+    expect(resolveApiClientOptions('x', { deadlineHeader: false }).deadlineHeader).toBe(false);
+  });
+
   it('does not let undefined values erase the defaults', () => {
     const resolved = resolveApiClientOptions('x', {
       attemptTimeoutMs: undefined,
@@ -269,6 +278,11 @@ describe('bad client options', () => {
       'a request id header with a colon',
       { requestIdHeader: 'X-Request-Id:' },
       "option 'requestIdHeader' must be a header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~, e.g. 'X-Request-Id') or false, got 'X-Request-Id:'",
+    ],
+    [
+      'a deadline header with a space',
+      { deadlineHeader: 'grpc timeout' },
+      "option 'deadlineHeader' must be a header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~, e.g. 'X-Request-Id') or false, got 'grpc timeout'",
     ],
     [
       'true as a request id header',

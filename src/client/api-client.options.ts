@@ -186,6 +186,16 @@ export interface ApiClientOptions {
    */
   requestIdHeader?: string | false;
   /**
+   * Header each attempt made for an inbound request that has a deadline
+   * tells the upstream the time it may take in (what is left of the
+   * request's deadline, or the attempt's timeout when that is shorter);
+   * `false`: not sent, the calls still end by the request's deadline.
+   * `grpc-timeout` carries gRPC's format (`1500m`); any other header whole
+   * milliseconds (`1500`).
+   * @default 'grpc-timeout' (under ErrorsModule, its `deadlineHeader`)
+   */
+  deadlineHeader?: string | false;
+  /**
    * Called before every retry, with the facts of the retry log line (for metrics).
    * @default undefined
    */
@@ -251,6 +261,7 @@ export interface ResolvedApiClientOptions {
   readonly retry: RetryPolicy;
   readonly idempotencyKeys: boolean;
   readonly requestIdHeader: string | false;
+  readonly deadlineHeader: string | false;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
   readonly onEvent: ((event: ClientEvent) => void) | undefined;
   readonly budget: RetryBudgetOptions | false;
@@ -271,6 +282,7 @@ export const DEFAULT_API_CLIENT_OPTIONS = Object.freeze({
   retry: DEFAULT_RETRY_POLICY,
   idempotencyKeys: false,
   requestIdHeader: 'X-Request-Id',
+  deadlineHeader: 'grpc-timeout',
   budget: DEFAULT_RETRY_BUDGET,
   breaker: DEFAULT_CIRCUIT_BREAKER,
   bulkhead: false,
@@ -287,8 +299,19 @@ export interface ApiRequestConfig<D = unknown> extends Omit<AxiosRequestConfig<D
   signal?: AbortSignal;
   /** This call's retry policy over the client's; `false` never retries. */
   retry?: Partial<RetryPolicy> | false;
-  /** This call's deadline in milliseconds, over the client's `deadlineMs`. */
+  /**
+   * This call's deadline in milliseconds, over the client's `deadlineMs`.
+   * While serving a request that has a deadline, the call ends by that one
+   * if it is nearer.
+   */
   deadlineMs?: number;
+  /**
+   * `false`: this call is not bound by the deadline of the inbound request
+   * it is made for (work that is to outlive the request's answer), and does
+   * not forward it.
+   * @default true
+   */
+  requestDeadline?: boolean;
   /**
    * `Idempotency-Key` of this call: a string, or `true` for a generated
    * UUID. Sent on every attempt, it makes POST and PATCH retryable.

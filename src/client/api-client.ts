@@ -223,11 +223,18 @@ function named(options: ApiClientOptions | ResolvedApiClientOptions): [string, A
 
 /** A call's config without ApiClient's own keys: what axios is given. */
 function axiosPart<D>(config: ApiRequestConfig<D>): Omit<ApiRequestConfig<D>, OwnKeys> {
-  const { retry: _retry, deadlineMs: _deadline, idempotencyKey: _key, signal: _signal, ...rest } = config;
+  const {
+    retry: _retry,
+    deadlineMs: _deadline,
+    requestDeadline: _requestDeadline,
+    idempotencyKey: _key,
+    signal: _signal,
+    ...rest
+  } = config;
   return rest;
 }
 
-type OwnKeys = 'retry' | 'deadlineMs' | 'idempotencyKey' | 'signal';
+type OwnKeys = 'retry' | 'deadlineMs' | 'requestDeadline' | 'idempotencyKey' | 'signal';
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');

@@ -5,7 +5,7 @@
 import type { Logger } from '@nestjs/common';
 import type { AxiosHeaders, AxiosInstance, AxiosRequestConfig } from 'axios';
 import { randomUUID } from 'node:crypto';
-import { currentRequestContext } from '../core/request-context.js';
+import { currentRequestContext, type RequestContext } from '../core/request-context.js';
 import type { ApiRequestConfig, ResolvedApiClientOptions } from './api-client.options.js';
 import type { Resilience } from './resilience.js';
 import type { ClientTelemetry } from './telemetry/client-telemetry.js';
@@ -13,7 +13,10 @@ import type { ClientTelemetry } from './telemetry/client-telemetry.js';
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
 
 /** What a call may set over the client's options. */
-export type CallSettings = Pick<ApiRequestConfig, 'retry' | 'deadlineMs' | 'idempotencyKey' | 'timeout'>;
+export type CallSettings = Pick<
+  ApiRequestConfig,
+  'retry' | 'deadlineMs' | 'requestDeadline' | 'idempotencyKey' | 'timeout'
+>;
 
 /** What every call of one client shares. */
 export interface CallContext {
@@ -59,8 +62,12 @@ export function hasIdempotencyKey(headers: AxiosHeaders): boolean {
 }
 
 /** Forwards the id of the inbound request being served in `header`, unless set; returns the id. */
-export function forwardRequestId(headers: AxiosHeaders, header: string | false): string | undefined {
-  const requestId = currentRequestContext()?.requestId;
+export function forwardRequestId(
+  headers: AxiosHeaders,
+  header: string | false,
+  inbound: RequestContext | undefined = currentRequestContext(),
+): string | undefined {
+  const requestId = inbound?.requestId;
   if (requestId && header && !headers.has(header)) headers.set(header, requestId);
   return requestId;
 }

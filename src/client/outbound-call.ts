@@ -10,11 +10,13 @@ import {
   uriOf,
 } from './call-request.js';
 import type { CallFacts } from './client-events.js';
+import { deadlineHeaderOf, deadlineReason, forwardDeadline, requestDeadlineOf } from './call-deadline.js';
 import { classifyFailure, type FailureVerdict, finalKind } from './failure-verdict.js';
 import { redactUrl } from './redact.js';
 import { type GiveUpCause, planRetry } from './retry.policy.js';
 import type { CallTelemetry } from './telemetry/call-telemetry.js';
 import { UpstreamException } from './upstream.exception.js';
+import { currentRequestContext, type RequestDeadline } from '../core/request-context.js';
 import { isPipeable } from '../shared/streams.js';
 
 /**
@@ -30,6 +32,10 @@ export class OutboundCall {
   readonly #attemptTimeoutMs: number;
   readonly #startedAt: number;
   readonly #deadlineAt: number;
+  /** The inbound request's deadline, when it is the call's. */
+  readonly #requestDeadline: RequestDeadline | undefined;
+  /** The header each attempt tells its time in, while serving a request that has a deadline. */
+  readonly #deadlineHeader: string | undefined;
   readonly #hasIdempotencyKey: boolean;
   readonly #streamBody: boolean;
   readonly #requestId: string | undefined;
@@ -55,11 +61,20 @@ export class OutboundCall {
     const key = setIdempotencyKey(method, asked?.idempotencyKey, headers, settings.idempotencyKeys);
     this.#hasIdempotencyKey =
       key !== undefined || context.defaultIdempotencyKey || hasIdempotencyKey(headers);
-    this.#requestId = forwardRequestId(headers, settings.requestIdHeader);
+    const inbound = currentRequestContext();
+    this.#requestId = forwardRequestId(headers, settings.requestIdHeader, inbound);
     this.#streamBody = isPipeable(request.data);
     this.#policy = resolveRetryPolicy(settings.retry, asked?.retry);
     this.#attemptTimeoutMs = asked?.timeout || settings.attemptTimeoutMs;
-    this.#deadlineAt = startedAt + (asked?.deadlineMs ?? settings.deadlineMs);
+    const ownDeadlineAt = startedAt + (asked?.deadlineMs ?? settings.deadlineMs);
+    this.#requestDeadline = requestDeadlineOf(inbound, asked?.requestDeadline, ownDeadlineAt);
+    this.#deadlineAt = this.#requestDeadline?.at ?? ownDeadlineAt;
+    this.#deadlineHeader = deadlineHeaderOf(
+      inbound,
+      asked?.requestDeadline,
+      settings.deadlineHeader,
+      headers,
+    );
     this.#telemetry = context.telemetry?.begin(this);
   }
 
@@ -176,12 +191,14 @@ export class OutboundCall {
         ? 'breaker-open'
         : (this.#giveUp ?? (deadlinePassed ? 'deadline' : 'exhausted'));
     let reason = verdict.reason;
-    if (deadlinePassed) reason = `deadline of ${this.#deadlineMs}ms passed`;
+    if (deadlinePassed) reason = this.#deadlineReason;
     else if (!refused) reason = this.#lastReason || verdict.reason;
     const facts = this.#described();
     const onEvent = this.#context.settings.onEvent;
     if (verdict.blame === 'bulkhead') onEvent?.({ type: 'bulkhead-rejected', ...facts });
     onEvent?.({ type: 'give-up', ...facts, attempts: this.#attempts, reason, cause: giveUp });
+    // the inbound request is out of time too: it is answered now, not when the handler rethrows this
+    if (deadlinePassed) this.#requestDeadline?.expire();
     const failure = new UpstreamException({
       kind: finalKind(verdict.kind, deadlinePassed, this.#giveUp),
       client: facts.client,
@@ -217,7 +234,12 @@ export class OutboundCall {
 
   /** The failure of an attempt that would start, or run on, past the call's deadline. */
   deadlineError(config: InternalAxiosRequestConfig): AxiosError {
-    return new AxiosError(`deadline of ${this.#deadlineMs}ms passed`, AxiosError.ETIMEDOUT, config);
+    return new AxiosError(this.#deadlineReason, AxiosError.ETIMEDOUT, config);
+  }
+
+  /** Tells the upstream how long the attempt of `config` may take, while serving a request that has a deadline. */
+  forwardDeadline(config: InternalAxiosRequestConfig): void {
+    if (this.#deadlineHeader) forwardDeadline(config.headers, this.#deadlineHeader, config.timeout ?? 0);
   }
 
   /** Client, method, redacted URL and request id of the call. */
@@ -244,6 +266,10 @@ export class OutboundCall {
   /** The whole time the call may take. */
   get #deadlineMs(): number {
     return Math.round(this.#deadlineAt - this.#startedAt);
+  }
+
+  get #deadlineReason(): string {
+    return deadlineReason(this.#deadlineMs, this.#requestDeadline !== undefined);
   }
 
   #refused(cause: GiveUpCause, reason: string): false {

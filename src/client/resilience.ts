@@ -89,6 +89,7 @@ export class Resilience {
   ): Promise<AxiosResponse> {
     if (call.remainingMs() <= 0) return Promise.reject(call.deadlineError(config));
     config.timeout = call.boundAttemptTimeout(config.timeout);
+    call.forwardDeadline(config);
     return this.#throughBreaker(call, () => {
       this.#totals.attempts++;
       call.attempted();

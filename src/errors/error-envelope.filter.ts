@@ -29,7 +29,12 @@ import { writesFields } from './log-format.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderAnswer, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from '../core/i18n/locale.js';
-import { isSafeRequestId, rawRequest, requestContext } from '../core/request-context.js';
+import {
+  answeredAtDeadline,
+  isSafeRequestId,
+  rawRequest,
+  requestContext,
+} from '../core/request-context.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
 import { messageFacts } from './contexts/rpc.context.js';
 import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';
@@ -134,8 +139,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
 
   private catchHttp(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
+    const request = http.getRequest<unknown>();
+    // answered at its deadline already (and logged): a failure of its handler after that goes nowhere
+    if (answeredAtDeadline(request)) return;
     const response = http.getResponse<ResponseLike>();
-    const site = this.httpSite(http.getRequest<unknown>());
+    const site = this.httpSite(request);
     let answer = this.answer(exception, site, (rendered) => rendered.body);
     try {
       this.send(response, answer.rendered, answer.json, site.requestId);

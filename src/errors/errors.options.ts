@@ -119,6 +119,32 @@ export interface InboundErrorsOptions {
    */
   trustRequestId?: boolean;
   /**
+   * Time each request may take, in milliseconds, from when the module first
+   * sees it. Past it, a request whose answer has not begun is answered 504
+   * `DEADLINE_EXCEEDED`, what its handler does later goes nowhere, and the
+   * `ApiClient` calls made for it end: each call's deadline is at most what
+   * is left of the request's, and that time is forwarded in
+   * `deadlineHeader`. `false`: requests have no deadline of their own.
+   * @default false
+   */
+  requestTimeoutMs?: number | false;
+  /**
+   * Header the time left of a request's deadline travels in: read from
+   * inbound requests with `trustDeadlineHeader`, and written by outbound
+   * clients on every attempt made for a request that has a deadline.
+   * `grpc-timeout` carries gRPC's format (`1500m`); any other header whole
+   * milliseconds (`1500`, as `x-envoy-expected-rq-timeout-ms`).
+   * @default 'grpc-timeout'
+   */
+  deadlineHeader?: string;
+  /**
+   * Give a request the deadline its caller sent in `deadlineHeader`, capped
+   * by `requestTimeoutMs`; a value that does not parse is ignored. Only for
+   * callers you trust: anyone can send the header.
+   * @default false
+   */
+  trustDeadlineHeader?: boolean;
+  /**
    * Serve each request inside `AsyncLocalStorage`, so that
    * `currentRequestContext()` works anywhere in its async flow and outbound
    * clients forward its id. On Node 20 and 22 an active store costs every
@@ -127,7 +153,9 @@ export interface InboundErrorsOptions {
    * store.
    * @default true; under `ErrorsModule`, true while a class of the app
    * injects a client that forwards request ids (`requestIdHeader` not
-   * `false`, the default), else false
+   * `false`, the default) or, with `requestTimeoutMs` or
+   * `trustDeadlineHeader`, any client (each keeps its calls within the
+   * request's deadline), else false
    */
   asyncContext?: boolean;
   /**
@@ -226,6 +254,9 @@ export const DEFAULT_ERRORS_OPTIONS = Object.freeze({
   legacyHttp200: false,
   requestIdHeader: 'X-Request-Id',
   trustRequestId: true,
+  requestTimeoutMs: false,
+  deadlineHeader: 'grpc-timeout',
+  trustDeadlineHeader: false,
   asyncContext: true,
   clientErrorLogLevel: 'warn',
   logFormat: 'auto',

@@ -1,6 +1,7 @@
 import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestContext, runInRequestContext } from '../core/request-context.js';
+import type { RequestDeadlines } from './request-deadlines.js';
 
 interface HookOptions {
   readonly requestIdHeader: string;
@@ -12,14 +13,11 @@ interface HookOptions {
 type ExpressLike = {
   use(handler: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): unknown;
 };
+type ReplyLike = { header(name: string, value: string): unknown; raw: ServerResponse };
 type FastifyLike = {
   addHook(
     name: 'onRequest',
-    hook: (
-      request: { raw: IncomingMessage },
-      reply: { header(name: string, value: string): unknown },
-      done: () => void,
-    ) => void,
+    hook: (request: { raw: IncomingMessage }, reply: ReplyLike, done: () => void) => void,
   ): unknown;
 };
 
@@ -28,18 +26,23 @@ type FastifyLike = {
  * Fastify (an `onRequest` hook): cheaper than a Nest middleware bound to a
  * catch-all route. Returns false for another adapter, which then gets
  * {@link RequestIdMiddleware}. Must run before the routes are registered.
+ * With `deadlines`, each request also gets its deadline.
  */
-export function installRequestIdStep(adapter: HttpServer | undefined, options: HookOptions): boolean {
+export function installRequestIdStep(
+  adapter: HttpServer | undefined,
+  options: HookOptions,
+  deadlines?: RequestDeadlines,
+): boolean {
   const type = adapter?.getType?.();
   if (type === 'express') {
     (adapter!.getInstance() as ExpressLike).use((req, res, next) => {
-      enterRequest(req, options, res, SET_HEADER, next);
+      enterRequest(req, options, res, SET_HEADER, next, deadlines);
     });
     return true;
   }
   if (type === 'fastify') {
     (adapter!.getInstance() as FastifyLike).addHook('onRequest', (request, reply, done) => {
-      enterRequest(request.raw, options, reply, REPLY_HEADER, done);
+      enterRequest(request.raw, options, reply, REPLY_HEADER, done, deadlines);
     });
     return true;
   }
@@ -48,9 +51,9 @@ export function installRequestIdStep(adapter: HttpServer | undefined, options: H
 
 /**
  * The request id step, wherever it runs: the request's context (its id and
- * start), the id echoed in the response header, and `next` run inside the
- * context (with `asyncContext`) so that outbound calls made for the request
- * see it.
+ * start, and with `deadlines` its deadline), the id echoed in the response
+ * header, and `next` run inside the context (with `asyncContext`) so that
+ * outbound calls made for the request see it.
  */
 export function enterRequest<R>(
   request: IncomingMessage,
@@ -58,9 +61,11 @@ export function enterRequest<R>(
   response: R,
   echo: (response: R, header: string, requestId: string) => unknown,
   next: () => void,
+  deadlines?: RequestDeadlines,
 ): void {
   const context = requestContext(request, options.requestIdHeader, options.trustRequestId);
   echo(response, options.requestIdHeader, context.requestId);
+  deadlines?.track(context, request, response);
   if (options.asyncContext) runInRequestContext(context, next);
   else next();
 }
@@ -68,5 +73,4 @@ export function enterRequest<R>(
 /** How a Node response (Express, a Nest middleware) and a Fastify reply take a header. */
 export const SET_HEADER = (response: ServerResponse, name: string, value: string): unknown =>
   response.setHeader(name, value);
-const REPLY_HEADER = (reply: { header(name: string, value: string): unknown }, name: string, value: string) =>
-  reply.header(name, value);
+const REPLY_HEADER = (reply: ReplyLike, name: string, value: string) => reply.header(name, value);

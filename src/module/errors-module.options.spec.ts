@@ -4,6 +4,7 @@ import { resolveErrorsOptions } from './errors-module.options.js';
 import { BuiltInErrors, ErrorCatalog, defineErrors } from '../core/error-catalog.js';
 import { CONSTRAINT_MESSAGES } from '../core/i18n/messages.js';
 import { AppErrors } from '../../test/fixtures/app-errors.js';
+import { getApiClientToken } from '../client/api-client.tokens.js';
 
 describe('resolveErrorsOptions', () => {
   it('applies the defaults', () => {
@@ -25,6 +26,9 @@ describe('resolveErrorsOptions', () => {
       maxBodyNodes: 5000,
       maxDetailsBytes: 4096,
       logRateLimit: { lines: 10, intervalMs: 10_000 },
+      requestTimeoutMs: false,
+      deadlineHeader: 'grpc-timeout',
+      trustDeadlineHeader: false,
       problemTypeBaseUri: undefined,
       successMessages: { 'zh-CN': '成功', en: 'success' },
     });
@@ -170,6 +174,19 @@ describe('resolveErrorsOptions', () => {
   });
 });
 
+describe('deadlineHeader', () => {
+  it('is each client’s header unless the client names its own', () => {
+    const resolved = resolveErrorsOptions({
+      deadlineHeader: 'X-Deadline-Ms',
+      clients: { pay: {}, legacy: { deadlineHeader: false } },
+    });
+    expect(resolved.clients['default']!.deadlineHeader).toBe('X-Deadline-Ms');
+    expect(resolved.clients['pay']!.deadlineHeader).toBe('X-Deadline-Ms');
+    expect(resolved.clients['legacy']!.deadlineHeader).toBe(false);
+    expect(resolveErrorsOptions().clients['default']!.deadlineHeader).toBe('grpc-timeout');
+  });
+});
+
 describe('asyncContext', () => {
   it('is on while any client forwards request ids, as the default client does', () => {
     expect(resolveErrorsOptions().asyncContext).toBe(true);
@@ -192,6 +209,24 @@ describe('asyncContext', () => {
       resolveErrorsOptions({ client: { requestIdHeader: false }, asyncContext: true }).asyncContext,
     ).toBe(true);
   });
+
+  it.each([
+    ['requestTimeoutMs', { requestTimeoutMs: 5000 }],
+    ['trustDeadlineHeader', { trustDeadlineHeader: true }],
+  ])(
+    'with %s, is on while any client is injected: each keeps its calls within the request’s deadline',
+    (_option, deadlines) => {
+      const silent = { requestIdHeader: false as const, deadlineHeader: false as const };
+      const only = (name: string) => (token: unknown) => token === getApiClientToken(name);
+      expect(resolveErrorsOptions({ ...deadlines, client: silent }, only('default')).asyncContext).toBe(true);
+      expect(
+        resolveErrorsOptions({ ...deadlines, client: silent, clients: { pay: silent } }, only('pay'))
+          .asyncContext,
+      ).toBe(true);
+      expect(resolveErrorsOptions({ ...deadlines, client: silent }, () => false).asyncContext).toBe(false);
+      expect(resolveErrorsOptions({ client: silent }, only('default')).asyncContext).toBe(false);
+    },
+  );
 
   it('is a boolean', () => {
     expect(() => resolveErrorsOptions({ asyncContext: 'yes' as never })).toThrow(
@@ -391,6 +426,31 @@ describe('bad options', () => {
       'a named client called default',
       { clients: { default: {} } },
       "option 'clients.default' must be a client name other than 'default'",
+    ],
+    [
+      'a request timeout of 0',
+      { requestTimeoutMs: 0 },
+      "option 'requestTimeoutMs' must be an integer from 1 to 2147483647 (milliseconds) or false, got 0",
+    ],
+    [
+      'a request timeout in seconds, as a string',
+      { requestTimeoutMs: '5s' },
+      "option 'requestTimeoutMs' must be an integer from 1 to 2147483647 (milliseconds) or false, got '5s'",
+    ],
+    [
+      'true as a request timeout',
+      { requestTimeoutMs: true },
+      "option 'requestTimeoutMs' must be an integer from 1 to 2147483647 (milliseconds) or false, got true",
+    ],
+    [
+      'a deadline header with a colon',
+      { deadlineHeader: 'grpc-timeout:' },
+      "option 'deadlineHeader' must be a header name",
+    ],
+    [
+      'trustDeadlineHeader that is no boolean',
+      { trustDeadlineHeader: 'yes' },
+      "option 'trustDeadlineHeader' must be true or false, got 'yes'",
     ],
   ])('refuses %s', (_what, options, message) => {
     expect(() => resolveErrorsOptions(options as any)).toThrow(`ErrorsModule: ${message}`);

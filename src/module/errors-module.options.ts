@@ -110,12 +110,16 @@ export function resolveErrorsOptions(
   for (const [name, clientOptions] of Object.entries({ [DEFAULT_CLIENT]: client, ...clients })) {
     resolvedClients[name] = resolveApiClientOptions(name, {
       requestIdHeader: resolved.requestIdHeader,
+      deadlineHeader: resolved.deadlineHeader,
       ...withoutUndefined(clientOptions ?? {}),
     });
   }
-  // the store costs every request on Node 20 and 22: entered while the app injects a client that forwards ids
+  // the store costs every request on Node 20 and 22: entered while the app injects a client that
+  // forwards ids or, when requests have deadlines, any client (each keeps its calls within them)
+  const deadlines = resolved.requestTimeoutMs !== false || resolved.trustDeadlineHeader;
   const forwarding = Object.entries(resolvedClients).some(
-    ([name, each]) => each.requestIdHeader !== false && injected(getApiClientToken(name)),
+    ([name, each]) =>
+      (each.requestIdHeader !== false || deadlines) && injected(getApiClientToken(name)),
   );
   const asyncContext = options.asyncContext ?? forwarding;
   return { ...resolved, asyncContext, clients: resolvedClients };

@@ -16,6 +16,7 @@ import { EnvelopeValidationPipe } from '../errors/envelope-validation.pipe.js';
 import { ErrorEnvelopeFilter } from '../errors/error-envelope.filter.js';
 import { RESOLVED_ERRORS_OPTIONS } from '../errors/errors.constants.js';
 import { installJsonShapeGuard } from '../errors/json-shape-guard.js';
+import { answerThrough, RequestDeadlines } from '../errors/request-deadlines.js';
 import { installRequestIdStep } from '../errors/request-id.step.js';
 import { RequestIdMiddleware } from '../errors/request-id.middleware.js';
 import { envelopeStreamErrors } from '../errors/stream-errors.js';
@@ -149,14 +150,22 @@ function checkExtras(options: Partial<ErrorsModuleExtras>): void {
       useFactory: (options: ResolvedErrorsOptions) => options.clients,
     },
     ErrorEnvelopeFilter,
+    {
+      provide: RequestDeadlines,
+      inject: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter],
+      // a request past its deadline is answered by the filter, like every failure
+      useFactory: (options: ResolvedErrorsOptions, filter: ErrorEnvelopeFilter) =>
+        new RequestDeadlines(options, answerThrough(filter)),
+    },
     RequestIdMiddleware,
   ],
-  exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter],
+  exports: [RESOLVED_ERRORS_OPTIONS, ErrorEnvelopeFilter, RequestDeadlines],
 })
 export class ErrorsModule extends ConfigurableModuleClass implements NestModule {
   constructor(
     @Inject(RESOLVED_ERRORS_OPTIONS) private readonly options: ResolvedErrorsOptions,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly deadlines: RequestDeadlines,
   ) {
     super();
   }
@@ -169,7 +178,8 @@ export class ErrorsModule extends ConfigurableModuleClass implements NestModule 
       { maxBodyDepth, maxArrayLength, maxBodyNodes },
       validation.errorHttpStatusCode ?? BuiltInErrors.VALIDATION_FAILED.status,
     );
-    if (!installRequestIdStep(this.adapterHost.httpAdapter, this.options)) {
+    const deadlines = this.deadlines.enabled ? this.deadlines : undefined;
+    if (!installRequestIdStep(this.adapterHost.httpAdapter, this.options, deadlines)) {
       consumer.apply(RequestIdMiddleware).forRoutes('*path');
     }
   }
