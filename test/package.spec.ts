@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   chmodSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -270,7 +271,7 @@ catch (error) { console.log(error.code); }`,
     expect(deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
-  it('nestjs-faultline/errors loads neither axios, undici nor cockatiel; the root entry does; only /openapi loads @nestjs/swagger', async () => {
+  it('nestjs-faultline/errors loads neither axios, undici nor cockatiel; the root entry does; only /openapi loads @nestjs/swagger; none loads @opentelemetry/api', async () => {
     // every module resolved (ESM, through a resolve hook) or required (CommonJS) while importing an entry
     write(join(consumer, 'loaded-hooks.mjs'), RESOLVE_LOG_HOOKS);
     write(
@@ -282,7 +283,7 @@ writeFileSync(log, '');
 register('./loaded-hooks.mjs', import.meta.url, { data: { log } });
 const lib = await import(entry);
 const loaded = [...readFileSync(log, 'utf8').split('\\n'), ...Object.keys(createRequire(import.meta.url).cache)];
-const packages = ['axios', 'axios-retry', 'undici', 'cockatiel', '@nestjs/axios', '@nestjs/swagger'].filter((name) =>
+const packages = ['axios', 'axios-retry', 'undici', 'cockatiel', '@nestjs/axios', '@nestjs/swagger', '@opentelemetry/api'].filter((name) =>
   loaded.some((url) => url.includes('/node_modules/' + name + '/')));
 console.log(JSON.stringify({ packages, names: Object.keys(lib) }));`,
     );
@@ -310,10 +311,79 @@ console.log(JSON.stringify({ packages, names: Object.keys(lib) }));`,
     const whole = await run('nestjs-faultline');
     expect(whole.packages).toEqual(expect.arrayContaining(['axios', 'undici', 'cockatiel']));
     expect(whole.packages).not.toContain('@nestjs/swagger');
+    // an optional peer, required when a client is made or a failure answered, never on import
+    expect(whole.packages).not.toContain('@opentelemetry/api');
     expect(whole.names).toEqual(expect.arrayContaining(inbound.names));
     const openapi = await run('nestjs-faultline/openapi');
     expect(openapi.packages).toEqual(['@nestjs/swagger']);
     expect(openapi.names).toEqual(expect.arrayContaining(['ApiErrors', 'createErrorsDocument']));
+  });
+
+  it('works without @opentelemetry/api installed: calls go out without trace context, failures are answered', async () => {
+    // a consumer of its own: the package copied (a link would resolve from this repository), every other
+    // package linked but OpenTelemetry's
+    const bare = mkdtempSync(join(tmpdir(), 'faultline-no-otel-'));
+    try {
+      const modules = join(bare, 'node_modules');
+      cpSync(join(consumer, 'node_modules', 'nestjs-faultline'), join(modules, 'nestjs-faultline'), {
+        recursive: true,
+      });
+      for (const name of readdirSync(join(root, 'node_modules'))) {
+        if (!name.startsWith('.') && name !== '@opentelemetry')
+          symlinkSync(join(root, 'node_modules', name), join(modules, name));
+      }
+      write(
+        join(bare, 'app.mjs'),
+        `import 'reflect-metadata';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { ApiClient, DomainException, ErrorsModule } from 'nestjs-faultline';
+let installed = true;
+try { createRequire(import.meta.url).resolve('@opentelemetry/api'); } catch { installed = false; }
+const seen = [];
+const upstream = createServer((req, res) => { seen.push(req.headers); res.setHeader('content-type', 'application/json'); res.end('{"ok":true}'); });
+await new Promise((listening) => upstream.listen(0, '127.0.0.1', listening));
+const client = new ApiClient({ baseURL: 'http://127.0.0.1:' + upstream.address().port });
+const { data } = await client.get('/x');
+await client.close();
+upstream.close();
+class Users {
+  missing() { throw new DomainException('NOT_FOUND'); }
+  crash() { throw new Error('boom'); }
+}
+Get('missing')(Users.prototype, 'missing', Object.getOwnPropertyDescriptor(Users.prototype, 'missing'));
+Get('crash')(Users.prototype, 'crash', Object.getOwnPropertyDescriptor(Users.prototype, 'crash'));
+Controller()(Users);
+class AppModule {}
+Module({ imports: [ErrorsModule.forRoot({ defaultLocale: 'en', clientErrorLogLevel: false })], controllers: [Users] })(AppModule);
+const app = await NestFactory.create(AppModule, { logger: false });
+await app.listen(0, '127.0.0.1');
+const base = await app.getUrl();
+const answers = [];
+for (const path of ['/missing', '/crash']) {
+  const answer = await fetch(base + path);
+  answers.push([answer.status, (await answer.json()).reason]);
+}
+await app.close();
+console.log(JSON.stringify({ installed, data, traceparent: seen[0].traceparent ?? null, answers }));`,
+      );
+      const { status, stdout, stderr } = await node(['app.mjs'], bare);
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({
+        installed: false,
+        data: { ok: true },
+        traceparent: null,
+        answers: [
+          [404, 'NOT_FOUND'],
+          [500, 'INTERNAL_ERROR'],
+        ],
+      });
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 
   it('nestjs-faultline/advanced holds the building blocks; the root keeps them as deprecated aliases', async () => {
