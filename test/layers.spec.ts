@@ -101,6 +101,30 @@ describe('one-way layers', () => {
     expect(importers).toEqual([]);
   });
 
+  it('OpenTelemetry stays optional: its API imported for types only, required in one place, each half its own use', () => {
+    const sources = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'),
+    );
+    const valueImports = sources.filter((file) =>
+      /^import\s+(?!type\s)[^;]*from\s+'@opentelemetry\//m.test(readFileSync(resolve(src, file), 'utf8')),
+    );
+    expect(valueImports).toEqual([]);
+    const required = sources.filter((file) =>
+      /\('@opentelemetry\/api'\)/.test(readFileSync(resolve(src, file), 'utf8')),
+    );
+    expect(required).toEqual(['shared/open-telemetry.ts']);
+    // the client's telemetry belongs to the client; the inbound half has its own small file
+    const importers = sources.filter((file) =>
+      importsOf(resolve(src, file)).files.some((imported) =>
+        relative(src, imported).startsWith('client/telemetry/'),
+      ),
+    );
+    expect(importers.filter((file) => !file.startsWith('client/'))).toEqual([]);
+    expect(graphOf('errors/server-span.ts').files).toEqual(
+      new Set(['errors/server-span.ts', 'shared/open-telemetry.ts']),
+    );
+  });
+
   it('option files are leaves: types and defaults that import no implementation', () => {
     expect(
       reached('client/api-client.options.ts').filter((file) => file !== 'client/client-events.ts'),
