@@ -30,6 +30,9 @@ const CONCURRENCY = 50;
 /** ApiClient (undici transport) against HttpService + axios-retry, and against raw undici. */
 const TARGET_VS_RETRY = 3.0;
 const TARGET_VS_UNDICI = 0.5;
+/** ApiClient with OpenTelemetry's API installed and no SDK registered, against `telemetry: false`: at most 2 % slower. */
+const TARGET_TELEMETRY_IDLE = 0.98;
+const NO_TELEMETRY = 'ApiClient telemetry: false';
 
 export function startUpstream(): Promise<ChildHandle> {
   return startChild(new URL('./upstream.js', import.meta.url), [], 'upstream');
@@ -41,6 +44,7 @@ const FACTORIES: readonly SubjectFactory[] = [
   httpService,
   httpServiceRetry,
   apiClient('ApiClient'),
+  apiClient(NO_TELEMETRY, { telemetry: false }),
   apiClient("ApiClient transport: 'node'", { transport: 'node' }),
   axiosRetryUndici,
 ];
@@ -90,6 +94,7 @@ export async function runOutbound(args: BenchArgs): Promise<void> {
       const value = rps(subject.name);
       const ratio = ratioTo(subject.name, 'HttpService + axios-retry');
       const vsUndici = ratioTo(subject.name, 'undici request');
+      const idle = subject.name === NO_TELEMETRY ? ratioTo('ApiClient', NO_TELEMETRY) : undefined;
       return [
         subject.name,
         fmt.int(value),
@@ -98,9 +103,11 @@ export async function runOutbound(args: BenchArgs): Promise<void> {
         subject.name === 'ApiClient'
           ? `>= ${TARGET_VS_RETRY}x HttpService+axios-retry ${verdict(ratio >= TARGET_VS_RETRY)}, ` +
             `>= ${TARGET_VS_UNDICI}x undici ${verdict(vsUndici >= TARGET_VS_UNDICI)}`
-          : subject === subjects.at(-1) || subject.name.startsWith('ApiClient')
-            ? 'for reference'
-            : '',
+          : idle !== undefined
+            ? `ApiClient ${idle.toFixed(3)}x of this, >= ${TARGET_TELEMETRY_IDLE}x ${verdict(idle >= TARGET_TELEMETRY_IDLE)}`
+            : subject === subjects.at(-1) || subject.name.startsWith('ApiClient')
+              ? 'for reference'
+              : '',
       ];
     }),
   );
@@ -110,6 +117,8 @@ export async function runOutbound(args: BenchArgs): Promise<void> {
       'Each client is fresh, on its own keep-alive agent (undici request: its own Agent). ApiClient:',
       "  new ApiClient({ baseURL }) with its defaults (transport 'undici', its own keep-alive pool);",
       "  ApiClient transport: 'node': axios' http adapter on a keep-alive agent, like the axios rows.",
+      '  ApiClient telemetry: false: the same client without its OpenTelemetry look-ups; the default',
+      '  ApiClient runs with @opentelemetry/api installed and no SDK registered, as most apps would.',
       '  axios + axios-retry on the undici adapter: a bare axios instance (stock defaults) with',
       "  axios-retry on ApiClient's transport and nothing else: what the transport alone gives.",
     ].join('\n'),
