@@ -184,6 +184,25 @@ describe('OpenTelemetry spans of ApiClient calls', () => {
     });
   });
 
+  it('a bulkhead refusal: an event on the refused call span', async () => {
+    upstream.script('/slow', 'hang');
+    const client = make({ bulkhead: { maxConcurrent: 1 } });
+    const controller = new AbortController();
+    const slow = client.get('/slow', { signal: controller.signal });
+    await upstream.reached('/slow');
+    await failure(client.get('/other'));
+    controller.abort();
+    await expect(slow).rejects.toThrow('aborted');
+    const refused = telemetry
+      .spans()
+      .find((span) => String(span.attributes[ATTR_URL_FULL]).endsWith('/other'))!;
+    expect(refused.events.map((event) => event.name)).toEqual(['nestjs_faultline.bulkhead_rejected']);
+    expect(refused.attributes).toMatchObject({
+      [ATTR_ERROR_TYPE]: 'UPSTREAM_UNAVAILABLE',
+      'nestjs_faultline.attempts': 0,
+    });
+  });
+
   describe('with the breaker open', () => {
     // the breaker reads Date.now(): a still Date keeps its window independent of the machine's speed
     beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
