@@ -264,6 +264,18 @@ describe('OpenTelemetry spans of ApiClient calls', () => {
     expect(recordedCall.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it("ends the call span with the class of the app's own failure, not its message", async () => {
+    const client = make();
+    client.interceptors.response.use(() => {
+      throw new TypeError('cannot read token=secret');
+    });
+    await expect(client.get('/fine')).rejects.toThrow(TypeError);
+    const { call, attempts } = recorded();
+    expect(attempts).toHaveLength(1);
+    expect(call.attributes).toMatchObject({ [ATTR_ERROR_TYPE]: 'TypeError' });
+    expect(call.status).toEqual({ code: SpanStatusCode.ERROR, message: 'TypeError' });
+  });
+
   it('gives calls made on axiosRef directly their attempt spans, under the active span', async () => {
     const client = make();
     await telemetry.tracer.startActiveSpan('handler', async (handler) => {

@@ -105,10 +105,15 @@ export class CallTelemetry {
     this.#end(ended, failure.message);
   }
 
-  /** The call failed with no upstream failure (a mistake in the call, a response interceptor's error). */
+  /**
+   * The call failed with no upstream failure (a mistake in the call, a
+   * response interceptor's error): its class only, as its message may hold
+   * what a trace should not (an unredacted URL, an app's data).
+   */
   threw(error: unknown): void {
     const name = (error as { name?: unknown } | null)?.name;
-    this.#end({ [ATTRIBUTES.errorType]: typeof name === 'string' ? name : '_OTHER' }, String(error));
+    const errorType = typeof name === 'string' && name !== '' ? name : '_OTHER';
+    this.#end({ [ATTRIBUTES.errorType]: errorType }, errorType);
   }
 
   /** The caller aborted the call. */
