@@ -174,6 +174,11 @@ describe('resolveErrorsOptions', () => {
   });
 });
 
+/** Tells that the app injects the client `name` alone. */
+function only(name: string): (token: unknown) => boolean {
+  return (token) => token === getApiClientToken(name);
+}
+
 describe('deadlineHeader', () => {
   it('is each client’s header unless the client names its own', () => {
     const resolved = resolveErrorsOptions({
@@ -217,7 +222,6 @@ describe('asyncContext', () => {
     'with %s, is on while any client is injected: each keeps its calls within the request’s deadline',
     (_option, deadlines) => {
       const silent = { requestIdHeader: false as const, deadlineHeader: false as const };
-      const only = (name: string) => (token: unknown) => token === getApiClientToken(name);
       expect(resolveErrorsOptions({ ...deadlines, client: silent }, only('default')).asyncContext).toBe(true);
       expect(
         resolveErrorsOptions({ ...deadlines, client: silent, clients: { pay: silent } }, only('pay'))
