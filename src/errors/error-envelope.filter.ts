@@ -29,12 +29,7 @@ import { writesFields } from './log-format.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderAnswer, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from '../core/i18n/locale.js';
-import {
-  answeredAtDeadline,
-  isSafeRequestId,
-  rawRequest,
-  requestContext,
-} from '../core/request-context.js';
+import { answeredAtDeadline, isSafeRequestId, rawRequest, requestContext } from '../core/request-context.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
 import { messageFacts } from './contexts/rpc.context.js';
 import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';

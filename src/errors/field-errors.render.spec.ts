@@ -189,11 +189,11 @@ describe('renderFieldErrors', () => {
         const sizes = errors.map((each) => Buffer.byteLength(JSON.stringify(each)) + 1);
         expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(maxBytes);
         expect(errors.length + omitted).toBe(list.length);
-        if (omitted > 0) {
-          const next = renderFieldErrors([list[errors.length]!], 'en', 'zh-CN', LIMITS).errors[0]!;
-          const nextSize = Buffer.byteLength(JSON.stringify(next)) + 1;
-          expect(sizes.reduce((sum, size) => sum + size, 0) + nextSize).toBeGreaterThan(maxBytes);
-        }
+        // and the next one would not have fitted (none left: nothing more to fit)
+        const next = list[errors.length];
+        const nextError = next && renderFieldErrors([next], 'en', 'zh-CN', LIMITS).errors[0]!;
+        const nextSize = nextError ? Buffer.byteLength(JSON.stringify(nextError)) + 1 : Infinity;
+        expect(sizes.reduce((sum, size) => sum + size, 0) + nextSize).toBeGreaterThan(maxBytes);
       }),
       { numRuns: 300 },
     );

@@ -118,8 +118,7 @@ export function resolveErrorsOptions(
   // forwards ids or, when requests have deadlines, any client (each keeps its calls within them)
   const deadlines = resolved.requestTimeoutMs !== false || resolved.trustDeadlineHeader;
   const forwarding = Object.entries(resolvedClients).some(
-    ([name, each]) =>
-      (each.requestIdHeader !== false || deadlines) && injected(getApiClientToken(name)),
+    ([name, each]) => (each.requestIdHeader !== false || deadlines) && injected(getApiClientToken(name)),
   );
   const asyncContext = options.asyncContext ?? forwarding;
   return { ...resolved, asyncContext, clients: resolvedClients };
