@@ -73,9 +73,14 @@ export function setRequestDeadline(context: RequestContext, deadline: RequestDea
   (context as { deadline?: RequestDeadline }).deadline = deadline;
 }
 
+/** The deadline of `request` (Express `req`, Fastify `request` or raw), if it has one. */
+export function deadlineOf(request: unknown): RequestDeadline | undefined {
+  return (rawRequest(request) as WithContext)[CONTEXT]?.deadline;
+}
+
 /** True once `request` was answered at its deadline: what its handler does after that is dropped. */
 export function answeredAtDeadline(request: unknown): boolean {
-  return (rawRequest(request) as WithContext)[CONTEXT]?.deadline?.expired === true;
+  return deadlineOf(request)?.expired === true;
 }
 
 const store = new AsyncLocalStorage<RequestContext>();

@@ -4,14 +4,31 @@ import { isDomainException } from '../core/domain.exception.js';
 import { type RequestContext, requestContext } from '../core/request-context.js';
 import { DEADLINE_SWEEP_MS, type DeadlineAnswer, RequestDeadlines } from './request-deadlines.js';
 
+type FakeResponse = ServerResponse & {
+  headersSent: boolean;
+  writableEnded: boolean;
+  /** Emits `close`, as Node does once the response is done or its connection is gone. */
+  close(): void;
+};
+
 /** A raw response as far as deadlines look at it. */
-function rawResponse(): ServerResponse & { headersSent: boolean; writableEnded: boolean } {
-  return {
+function rawResponse(req: IncomingMessage): FakeResponse {
+  const listeners: (() => void)[] = [];
+  const response = {
+    req,
     headersSent: false,
     writableEnded: false,
+    on: (event: string, listener: () => void) => {
+      if (event === 'close') listeners.push(listener);
+      return response;
+    },
     once: vi.fn<() => void>(),
     destroy: vi.fn<() => void>(),
-  } as unknown as ServerResponse & { headersSent: boolean; writableEnded: boolean };
+    close: () => {
+      for (const listener of listeners) listener.call(response);
+    },
+  };
+  return response as unknown as FakeResponse;
 }
 
 function incoming(headers: Record<string, string> = {}): IncomingMessage {
@@ -26,7 +43,7 @@ interface Setup {
   enter(headers?: Record<string, string>): {
     context: RequestContext;
     request: IncomingMessage;
-    response: ReturnType<typeof rawResponse>;
+    response: FakeResponse;
   };
 }
 
@@ -48,8 +65,9 @@ function setup(
     clock,
     enter(headers = {}) {
       const request = incoming(headers);
-      const response = rawResponse();
-      const context = { ...requestContext(request, 'X-Request-Id', true), startedAt: clock.now };
+      const response = rawResponse(request);
+      const context = requestContext(request, 'X-Request-Id', true);
+      (context as { startedAt: number }).startedAt = clock.now;
       deadlines.track(context, request, response);
       return { context, request, response };
     },
@@ -111,6 +129,19 @@ describe('RequestDeadlines', () => {
     expect(answered).toHaveLength(0);
     expect(context.deadline?.expired).toBe(false);
     expect(deadlines.open).toBe(0);
+  });
+
+  it('forgets a request as soon as its response closes, keeping nothing of it', () => {
+    const { deadlines, answered, clock, enter } = setup();
+    const first = enter();
+    enter();
+    first.response.close();
+    expect(deadlines.open).toBe(1);
+    deadlines.sweep((clock.now = 2000));
+    expect(answered).toHaveLength(1);
+    expect(answered[0]![0]).not.toBe(first.request);
+    first.context.deadline!.expire();
+    expect(answered).toHaveLength(1);
   });
 
   it('keeps open requests and forgets answered ones at each sweep', () => {

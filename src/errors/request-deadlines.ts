@@ -6,8 +6,11 @@
  * through the filter, and whatever its handler writes later goes nowhere.
  *
  * No timer per request: one shared sweep, running only while requests are
- * open, finds those past their deadline; an outbound call cut short by a
- * request's deadline answers it at once.
+ * open, walks the open ones and answers those past their deadline; an
+ * outbound call cut short by a request's deadline answers it at once. A
+ * request leaves the list when its response closes, so an answered request
+ * is not kept alive for the sweep (which would cost every request a longer
+ * life in the young generation of the heap).
  */
 import type { ExceptionFilter } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
@@ -15,7 +18,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDeadlineHeader } from '../core/deadline-header.js';
 import { DomainException } from '../core/domain.exception.js';
 import { BuiltInErrors } from '../core/error-catalog.js';
-import { type RequestContext, type RequestDeadline, setRequestDeadline } from '../core/request-context.js';
+import {
+  deadlineOf,
+  type RequestContext,
+  type RequestDeadline,
+  setRequestDeadline,
+} from '../core/request-context.js';
 import { silenceLateAnswer } from './late-answer.js';
 
 /** The options deadlines are made from. */
@@ -38,21 +46,31 @@ export const DEADLINE_SWEEP_MS = 25;
 const OPEN = 0;
 const ANSWERING = 1;
 const EXPIRED = 2;
-/** Answered by the app before its deadline, or its answer had begun. */
+/** Answered by the app before its deadline, its answer had begun, or its connection closed. */
 const SETTLED = 3;
 
-/** One request with a deadline, until it is answered. */
+/** One request with a deadline, in its app's list of open requests until its response closes. */
 class OpenRequest implements RequestDeadline {
   #state = OPEN;
+  /** Neighbours in the list of open requests. */
+  previous: OpenRequest | undefined = undefined;
+  next: OpenRequest | undefined = undefined;
+  #request: IncomingMessage | undefined;
+  #response: unknown;
+  #raw: ServerResponse | undefined;
 
   constructor(
     readonly at: number,
     private readonly timeoutMs: number,
-    private readonly request: IncomingMessage,
-    private readonly response: unknown,
-    private readonly raw: ServerResponse,
-    private readonly answer: DeadlineAnswer,
-  ) {}
+    request: IncomingMessage,
+    response: unknown,
+    raw: ServerResponse,
+    private readonly owner: RequestDeadlines,
+  ) {
+    this.#request = request;
+    this.#response = response;
+    this.#raw = raw;
+  }
 
   get expired(): boolean {
     return this.#state === EXPIRED;
@@ -60,23 +78,42 @@ class OpenRequest implements RequestDeadline {
 
   /** Its answer is written or under way, by whomever: nothing left to watch. */
   get settled(): boolean {
-    if (this.#state === OPEN && this.raw.headersSent) this.#state = SETTLED;
+    if (this.#state === OPEN && this.#raw?.headersSent !== false) this.#state = SETTLED;
     return this.#state !== OPEN;
   }
 
   expire(): void {
     if (this.settled) return;
+    const request = this.#request!;
+    const response = this.#response;
+    const raw = this.#raw!;
     this.#state = ANSWERING;
     try {
-      this.answer(this.request, this.response, deadlineExceeded(this.timeoutMs));
+      this.owner.answer(request, response, deadlineExceeded(this.timeoutMs));
     } catch {
       // the filter answers every failure itself; should it throw, the client still learns the request failed
-      this.raw.destroy();
+      raw.destroy();
     } finally {
       this.#state = EXPIRED;
-      silenceLateAnswer(this.response, this.raw);
+      this.owner.unlink(this);
+      silenceLateAnswer(response, raw);
     }
   }
+
+  /** The response closed: the request leaves the list, and nothing of it is kept. */
+  release(): void {
+    if (this.#state === OPEN) this.#state = SETTLED;
+    this.owner.unlink(this);
+    this.#request = undefined;
+    this.#response = undefined;
+    this.#raw = undefined;
+  }
+}
+
+/** On a tracked response's `close`: one function for all of them, so none gets a closure. */
+function releaseOnClose(this: ServerResponse): void {
+  const deadline = deadlineOf(this.req);
+  if (deadline instanceof OpenRequest) deadline.release();
 }
 
 /** The deadlines of one app's requests, and the sweep that answers those past theirs. */
@@ -84,16 +121,21 @@ export class RequestDeadlines {
   readonly #timeoutMs: number | undefined;
   readonly #header: string;
   readonly #trustHeader: boolean;
-  readonly #answer: DeadlineAnswer;
   readonly #clock: () => number;
-  readonly #open: OpenRequest[] = [];
+  #first: OpenRequest | undefined = undefined;
+  #last: OpenRequest | undefined = undefined;
+  #open = 0;
   #timer: NodeJS.Timeout | undefined = undefined;
 
-  constructor(options: RequestDeadlineOptions, answer: DeadlineAnswer, clock: () => number = monotonicNow) {
+  constructor(
+    options: RequestDeadlineOptions,
+    /** Writes the answer of a request past its deadline. */
+    readonly answer: DeadlineAnswer,
+    clock: () => number = monotonicNow,
+  ) {
     this.#timeoutMs = options.requestTimeoutMs === false ? undefined : options.requestTimeoutMs;
     this.#header = options.deadlineHeader.toLowerCase();
     this.#trustHeader = options.trustDeadlineHeader;
-    this.#answer = answer;
     this.#clock = clock;
   }
 
@@ -102,9 +144,9 @@ export class RequestDeadlines {
     return this.#timeoutMs !== undefined || this.#trustHeader;
   }
 
-  /** Requests entered and not yet seen answered. */
+  /** Requests with a deadline whose response has not closed yet. */
   get open(): number {
-    return this.#open.length;
+    return this.#open;
   }
 
   /**
@@ -121,37 +163,39 @@ export class RequestDeadlines {
     }
     if (timeoutMs === undefined) return;
     const raw = ((response as { raw?: ServerResponse }).raw ?? response) as ServerResponse;
-    const entry = new OpenRequest(
-      context.startedAt + timeoutMs,
-      timeoutMs,
-      request,
-      response,
-      raw,
-      this.#answer,
-    );
+    const entry = new OpenRequest(context.startedAt + timeoutMs, timeoutMs, request, response, raw, this);
     setRequestDeadline(context, entry);
-    this.#open.push(entry);
+    raw.on('close', releaseOnClose);
+    entry.previous = this.#last;
+    if (this.#last) this.#last.next = entry;
+    else this.#first = entry;
+    this.#last = entry;
+    this.#open++;
     this.#timer ??= setInterval(() => this.sweep(), DEADLINE_SWEEP_MS).unref();
   }
 
-  /**
-   * Forgets the requests answered since the last sweep and answers those
-   * past their deadline; stops the sweep once none is open.
-   */
+  /** Answers the open requests past their deadline; stops the sweep once none is open. */
   sweep(now: number = this.#clock()): void {
-    const open = this.#open;
-    let kept = 0;
-    for (let index = 0; index < open.length; index++) {
-      const entry = open[index]!;
-      if (entry.settled) continue;
-      if (entry.at <= now) {
-        entry.expire();
-        continue;
-      }
-      open[kept++] = entry;
+    let entry = this.#first;
+    while (entry !== undefined) {
+      const next = entry.next;
+      if (entry.settled) this.unlink(entry);
+      else if (entry.at <= now) entry.expire();
+      entry = next;
     }
-    open.length = kept;
-    if (kept === 0) this.close();
+    if (this.#open === 0) this.close();
+  }
+
+  /** Takes `entry` out of the list of open requests (once). */
+  unlink(entry: OpenRequest): void {
+    const { previous, next } = entry;
+    if (previous === undefined && next === undefined && this.#first !== entry) return;
+    if (previous) previous.next = next;
+    else this.#first = next;
+    if (next) next.previous = previous;
+    else this.#last = previous;
+    entry.previous = entry.next = undefined;
+    this.#open--;
   }
 
   /** Stops the sweep (the app closes; a new request starts it again). */
