@@ -318,6 +318,7 @@ const OPTION_COSTS: readonly { readonly name: string; readonly options: Record<s
   { name: 'clientErrorLogLevel: false', options: { clientErrorLogLevel: false } },
   { name: "format: 'problem'", options: { format: 'problem' } },
   { name: 'successEnvelope: true', options: { successEnvelope: true } },
+  { name: 'requestTimeoutMs: 5000', options: { requestTimeoutMs: 5000 } },
 ];
 const OPTION_ROUTES = ['404 domain error', '200 GET'];
 
