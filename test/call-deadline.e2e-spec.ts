@@ -15,8 +15,8 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamException> {
 }
 
 /** An inbound request's deadline `ms` from now, as the inbound half gives it. */
-function deadlineIn(ms: number): RequestDeadline & { expire: Mock<() => void> } {
-  return { at: performance.now() + ms, expired: false, expire: vi.fn<() => void>() };
+function deadlineIn(ms: number): RequestDeadline & { expire: Mock<(cause?: unknown) => void> } {
+  return { at: performance.now() + ms, expired: false, expire: vi.fn<(cause?: unknown) => void>() };
 }
 
 /** Runs `work` as part of serving a request whose deadline is `deadline`. */
@@ -68,8 +68,9 @@ describe.each(TRANSPORTS)('ApiClient within an inbound request’s deadline (%s 
     expect(elapsed).toBeGreaterThanOrEqual(290);
     // not the call's own 5 s attempt timeout nor its 10 s deadline
     expect(elapsed).toBeLessThan(4000);
-    // the request is answered now, by its deadline, not when the handler rethrows
+    // the request is answered now, by its deadline, not when the handler rethrows; the call's failure is why
     expect(deadline.expire).toHaveBeenCalledTimes(1);
+    expect(deadline.expire).toHaveBeenCalledWith(error);
     expect(events.filter((event) => event.type === 'give-up')).toEqual([
       expect.objectContaining({ cause: 'deadline', attempts: 1 }),
     ]);

@@ -127,8 +127,10 @@ describe.each(ADAPTERS)('inbound deadlines (%s)', (adapter) => {
     expect(events.filter((event) => event.type === 'give-up')).toEqual([
       expect.objectContaining({ cause: 'deadline', attempts: 1 }),
     ]);
-    // answered as the request's deadline, once: the call's own failure reached the filter too late
+    // answered as the request's deadline, once: the call's own failure reached the filter too late,
+    // and is the logged cause
     expect(lines().envelope).toEqual([expect.stringContaining('504 DEADLINE_EXCEEDED(50402)')]);
+    expect(logs.envelopeLines()[0]!.rest.join('\n')).toContain('UpstreamException');
   });
 
   describe('the deadline header', () => {

@@ -197,8 +197,6 @@ export class OutboundCall {
     const onEvent = this.#context.settings.onEvent;
     if (verdict.blame === 'bulkhead') onEvent?.({ type: 'bulkhead-rejected', ...facts });
     onEvent?.({ type: 'give-up', ...facts, attempts: this.#attempts, reason, cause: giveUp });
-    // the inbound request is out of time too: it is answered now, not when the handler rethrows this
-    if (deadlinePassed) this.#requestDeadline?.expire();
     const failure = new UpstreamException({
       kind: finalKind(verdict.kind, deadlinePassed, this.#giveUp),
       client: facts.client,
@@ -211,6 +209,8 @@ export class OutboundCall {
       cause: error,
     });
     this.#telemetry?.failed(failure, giveUp, verdict.blame);
+    // the inbound request is out of time too: it is answered now, not when the handler rethrows this
+    if (deadlinePassed) this.#requestDeadline?.expire(failure);
     return failure;
   }
 

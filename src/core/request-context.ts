@@ -18,9 +18,10 @@ export interface RequestDeadline {
   readonly expired: boolean;
   /**
    * Answers the request at its deadline now, unless its answer has begun:
-   * for whoever finds the deadline passed first (an outbound call it cut short).
+   * for whoever finds the deadline passed first (an outbound call it cut
+   * short). `cause` is what found it (logged with the answer, never sent).
    */
-  expire(): void;
+  expire(cause?: unknown): void;
 }
 
 /** What the library knows about the request being served. */

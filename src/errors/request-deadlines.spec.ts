@@ -154,11 +154,13 @@ describe('RequestDeadlines', () => {
     expect(deadlines.open).toBe(1);
   });
 
-  it('is answered at once by whoever finds the deadline passed (an outbound call)', () => {
+  it('is answered at once by whoever finds the deadline passed (an outbound call), with it as cause', () => {
     const { answered, enter } = setup();
     const { context } = enter();
-    context.deadline!.expire();
+    const found = new Error('the call it cut short');
+    context.deadline!.expire(found);
     expect(answered).toHaveLength(1);
+    expect(answered[0]![2].cause).toBe(found);
     expect(context.deadline!.expired).toBe(true);
   });
 

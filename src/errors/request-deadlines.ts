@@ -82,14 +82,14 @@ class OpenRequest implements RequestDeadline {
     return this.#state !== OPEN;
   }
 
-  expire(): void {
+  expire(cause?: unknown): void {
     if (this.settled) return;
     const request = this.#request!;
     const response = this.#response;
     const raw = this.#raw!;
     this.#state = ANSWERING;
     try {
-      this.owner.answer(request, response, deadlineExceeded(this.timeoutMs));
+      this.owner.answer(request, response, deadlineExceeded(this.timeoutMs, cause));
     } catch {
       // the filter answers every failure itself; should it throw, the client still learns the request failed
       raw.destroy();
@@ -221,6 +221,6 @@ function monotonicNow(): number {
   return performance.now();
 }
 
-function deadlineExceeded(timeoutMs: number): DomainException {
-  return new DomainException(BuiltInErrors.DEADLINE_EXCEEDED, { details: { timeoutMs } });
+function deadlineExceeded(timeoutMs: number, cause: unknown): DomainException {
+  return new DomainException(BuiltInErrors.DEADLINE_EXCEEDED, { details: { timeoutMs }, cause });
 }
