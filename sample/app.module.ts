@@ -18,6 +18,9 @@ import { UsersController } from './users.controller.js';
       inject: [FlakyUpstream],
       useFactory: (upstream: FlakyUpstream) => ({
         errors: [AppErrors],
+        // every request is answered within 3 s, or sooner when its caller sends a shorter grpc-timeout
+        requestTimeoutMs: 3000,
+        trustDeadlineHeader: true,
         client: {
           baseURL: upstream.url,
           attemptTimeoutMs: 300,

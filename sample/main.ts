@@ -21,4 +21,6 @@ Demo app (${adapter}) listening on ${base}; its API and errors at ${base}/docs. 
   curl -i ${base}/quotes/ACME
   curl -i ${base}/quotes-down
   curl -i ${base}/quotes-slow
+  curl -i ${base}/quotes-patient
+  curl -i -H 'grpc-timeout: 500m' ${base}/quotes-patient
 `);

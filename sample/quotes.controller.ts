@@ -24,4 +24,12 @@ export class QuotesController {
     const { data } = await this.upstream.get('/slow');
     return data;
   }
+
+  /** Would wait 10 s for the slow upstream: the request's deadline (3 s, or the caller's) ends it first. */
+  @Get('quotes-patient')
+  @ApiErrors('DEADLINE_EXCEEDED')
+  async patient(): Promise<unknown> {
+    const { data } = await this.upstream.get('/slow', { deadlineMs: 10_000, timeout: 10_000 });
+    return data;
+  }
 }

@@ -137,6 +137,15 @@ describe.each<DemoAdapter>(['express', 'fastify'])('demo app on %s', (adapter) =
     });
   });
 
+  it('answers past the deadline its caller sent with DEADLINE_EXCEEDED, cutting the call short', async () => {
+    const started = performance.now();
+    const res = await request(app.getHttpServer()).get('/quotes-patient').set('grpc-timeout', '300m');
+    expect(res.status).toBe(504);
+    expect(res.body).toMatchObject({ code: 50402, reason: 'DEADLINE_EXCEEDED', details: { timeoutMs: 300 } });
+    // neither the app's own 3 s nor the call's 10 s
+    expect(performance.now() - started).toBeLessThan(2500);
+  });
+
   it('answers a slow upstream with UPSTREAM_TIMEOUT within the deadline', async () => {
     const started = performance.now();
     const res = await request(app.getHttpServer()).get('/quotes-slow');
