@@ -31,7 +31,7 @@ export {
 } from '../core/catalog-export.js';
 export { catalogJson, catalogModule } from '../core/catalog-module.js';
 export { negotiateLocale, formatMessage, type MessageParams } from '../core/i18n/locale.js';
-export { currentRequestContext, type RequestContext } from '../core/request-context.js';
+export { currentRequestContext, type RequestContext, type RequestDeadline } from '../core/request-context.js';
 export { requestIdOf } from './request-id.js';
 export {
   DEFAULT_BODY_LIMITS,
