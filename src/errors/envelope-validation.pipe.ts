@@ -76,7 +76,14 @@ export class EnvelopeValidationPipe extends ValidationPipe {
    * as Nest's pipe with those options returns it; the safe defaults only
    * reject more.
    */
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const checked = this.expectedType ? { ...metadata, metatype: this.expectedType } : metadata;
+    // nothing to validate (a primitive param, no class): Nest's own answer, with no step of ours in between
+    if (!checked.metatype || !this.toValidate(checked)) return super.transform(value, metadata);
+    return this.validateValue(value, metadata);
+  }
+
+  private async validateValue(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.bodyLimits && value !== null && typeof value === 'object' && this.toValidate(metadata)) {
       const violation = checkBody(value, this.bodyLimits);
       if (violation) throw bodyLimitException(violation, this.errorHttpStatusCode);

@@ -188,7 +188,8 @@ export function installJsonShapeGuard(
       isSmall(request.headers['content-length']) ||
       !isJsonContentType(typeof type === 'string' ? type : undefined)
     ) {
-      done(null, payload);
+      // no payload given: Fastify reads the request as it is, and sets nothing on it
+      done(null);
       return;
     }
     const guard = new JsonShapeGuard(limits, validationStatus);
