@@ -8,6 +8,7 @@
  */
 import autocannon from 'autocannon';
 import { nodeBinary } from './node-binary.js';
+import { runRequestStep } from './request-step.js';
 import {
   assertChildrenAlive,
   type BenchArgs,
@@ -371,6 +372,7 @@ async function optionCosts(execPath: string, label: string, args: BenchArgs): Pr
 }
 
 export async function runInbound(args: BenchArgs): Promise<void> {
+  runRequestStep(args);
   await runOn(process.execPath, `Node ${process.versions.node}`, args);
   await optionCosts(process.execPath, `Node ${process.versions.node}`, args);
   if (!args.quick && process.versions.node.split('.')[0] !== NODE_24.split('.')[0]) {
