@@ -8,7 +8,7 @@
  */
 import autocannon from 'autocannon';
 import { nodeBinary } from './node-binary.js';
-import { runRequestStep } from './request-step.js';
+import { printRequestStep, runRequestStep } from './request-step.js';
 import {
   assertChildrenAlive,
   type BenchArgs,
@@ -261,7 +261,9 @@ async function measureAdapter(
   }
 }
 
-async function runOn(execPath: string, label: string, args: BenchArgs): Promise<void> {
+/** Runs every app on every route on one Node; gives ErrorsModule's CPU µs per answer of the 200 GET, by adapter. */
+async function runOn(execPath: string, label: string, args: BenchArgs): Promise<Map<string, number>> {
+  const successCosts = new Map<string, number>();
   const rateRows: string[][] = [];
   const costRows: string[][] = [];
   let unclean = 0;
@@ -273,6 +275,7 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
       const rate = (subject: Subject): number => measured.rates.get(`${route.name}/${subject}`)!;
       const cost = (subject: Subject): number => measured.costs.get(`${route.name}/${subject}`)!;
       // answers per CPU second, relative: what the machine's other load disturbs least
+      if (route.name === '200 GET') successCosts.set(adapter, cost('ours'));
       const vsNest = cost('nest') / cost('ours');
       const vsHand = cost('hand') / cost('ours');
       const target = route.target[adapter];
@@ -310,6 +313,7 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
     rateRows,
   );
   if (unclean) console.log(`WARNING: ${unclean} run(s) saw connection errors or unexpected statuses.`);
+  return successCosts;
 }
 
 /** What single options cost: ErrorsModule with one option changed against its defaults. */
@@ -372,8 +376,9 @@ async function optionCosts(execPath: string, label: string, args: BenchArgs): Pr
 }
 
 export async function runInbound(args: BenchArgs): Promise<void> {
-  runRequestStep(args);
-  await runOn(process.execPath, `Node ${process.versions.node}`, args);
+  const step = runRequestStep(args);
+  const successCosts = await runOn(process.execPath, `Node ${process.versions.node}`, args);
+  printRequestStep(step, successCosts);
   await optionCosts(process.execPath, `Node ${process.versions.node}`, args);
   if (!args.quick && process.versions.node.split('.')[0] !== NODE_24.split('.')[0]) {
     const node24 = await nodeBinary(NODE_24);
