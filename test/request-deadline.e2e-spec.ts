@@ -129,10 +129,11 @@ describe.each(ADAPTERS)('inbound deadlines (%s)', (adapter) => {
     expect(events.filter((event) => event.type === 'give-up')).toEqual([
       expect.objectContaining({ cause: 'deadline', attempts: 1 }),
     ]);
-    // answered as the request's deadline, once: the call's own failure reached the filter too late,
-    // and is the logged cause
+    // answered as the request's deadline, once: the call's own failure reached the filter too late.
+    // Whether the call (which then logs its failure as the cause, see the call-deadline spec) or the
+    // sweep noticed the deadline first is up to the timers of a busy machine.
     expect(lines().envelope).toEqual([expect.stringContaining('504 DEADLINE_EXCEEDED(50402)')]);
-    expect(logs.envelopeLines()[0]!.rest.join('\n')).toContain('UpstreamException');
+    expect(logs.envelopeLines()[0]!.rest.join('\n')).toMatch(/^DomainException: DEADLINE_EXCEEDED/);
   });
 
   describe('the deadline header', () => {
