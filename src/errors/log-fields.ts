@@ -7,15 +7,9 @@
 import { failureLine, ownLine, suppressedLine, type FailureFacts, type LoggedError } from './error-log.js';
 
 /** The fields of one failed request. */
-export interface FailureFields {
+export interface FailureFields extends Omit<FailureFacts, 'durationMs'> {
   /** The text line, as a text logger would get it (without details or cause). */
   readonly msg: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly code: number;
-  readonly reason: string;
-  readonly requestId: string;
   /** Milliseconds, to a tenth; absent for messages that are not HTTP. */
   readonly durationMs?: number;
   /** The exception's `details` as JSON, when they were too large for the answer. */
