@@ -12,6 +12,7 @@ import { enterRequest, SET_HEADER } from '../src/errors/request-id.step.js';
 import { type BenchArgs, median, printTable } from './shared.js';
 
 const OPTIONS = { requestIdHeader: 'x-request-id', trustRequestId: true, asyncContext: false };
+const next = (): void => {};
 
 function pair(socket: Socket): { request: IncomingMessage; response: ServerResponse } {
   const request = new IncomingMessage(socket);
@@ -25,7 +26,6 @@ function pair(socket: Socket): { request: IncomingMessage; response: ServerRespo
 function measure(count: number, deadlines: RequestDeadlines | undefined): number {
   const socket = new Socket();
   const pairs = Array.from({ length: count }, () => pair(socket));
-  const next = (): void => {};
   // the garbage of the round before is not this one's
   globalThis.gc?.();
   const before = process.cpuUsage();
@@ -54,13 +54,18 @@ export function runRequestStep(args: BenchArgs): StepCost {
     );
   for (let round = 0; round < rounds + 1; round++) {
     // each goes first every other round; the first round warms both up
-    const [a, b] =
-      round % 2 === 0
-        ? [measure(count, undefined), withDeadlines()]
-        : [withDeadlines(), measure(count, undefined)].reverse();
+    let a: number;
+    let b: number;
+    if (round % 2 === 0) {
+      a = measure(count, undefined);
+      b = withDeadlines();
+    } else {
+      b = withDeadlines();
+      a = measure(count, undefined);
+    }
     if (round === 0) continue;
-    plain.push(a!);
-    withDeadline.push(b!);
+    plain.push(a);
+    withDeadline.push(b);
   }
   return { count, rounds, plain: median(plain), withDeadline: median(withDeadline) };
 }
