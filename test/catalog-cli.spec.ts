@@ -34,7 +34,8 @@ export function helper() {}`,
 export const Clash = defineErrors({ USER_GONE: { code: 10001, status: 410, messages: { en: 'Gone' } } });`,
   'no-errors.js': 'export const PAGE_SIZE = 20;',
   'broken.js': 'export const = 1;',
-  'app-errors.ts': 'export const x: number = 1;',
+  // an enum: TypeScript that Node's type stripping (22.18+, 24) cannot run either, as in most real catalogs
+  'app-errors.ts': 'export enum Kind { A }',
 };
 
 /** The files src/cli/main.ts loads, transpiled as the build emits them (ESM, one file each). */
