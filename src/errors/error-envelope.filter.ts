@@ -306,8 +306,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
       // a 5xx is a kind of its own per error class and throw site, so a new crash is not left out;
       // one whose site is known and whose lines are spent is counted without formatting its stack
       const known = this.crashSites.recall(logged);
-      if (known !== undefined && this.limiter?.isSpent(`${kind} ${known}`)) {
-        this.limiter.admit(`${kind} ${known}`, `${kind} ${known}`);
+      const knownKey = known === undefined ? undefined : `${kind} ${known}`;
+      if (knownKey !== undefined && this.limiter?.isSpent(knownKey)) {
+        this.limiter.admit(knownKey, knownKey);
         return;
       }
       stack = stackWithCauses(logged);
