@@ -213,52 +213,109 @@ async function oursAnswers(
   return answers;
 }
 
-/** req/s and CPU µs per answer of every subject on every route of one adapter, medians of alternating rounds. */
-async function measureAdapter(
-  adapter: (typeof ADAPTERS)[number],
-  execPath: string,
-  args: BenchArgs,
+/**
+ * How the inbound runs are laid out. Identical apps settle at speeds up to 20 % apart
+ * here (what the JIT made of the warm-up, heap layout), and a round may run slow for all: so
+ * each subject runs as several processes, the rounds visit them in turn and alternate the
+ * order of the subjects, and the figure is the median of every sample of the subject.
+ */
+interface Plan {
+  readonly rounds: number;
+  readonly instances: number;
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+}
+
+function planOf(args: BenchArgs): Plan {
+  return args.quick
+    ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.2 }
+    : { rounds: 6, instances: 3, seconds: 1, warmupSeconds: 0.5 };
+}
+
+function describePlan(plan: Plan): string {
+  return (
+    `median of ${plan.rounds} alternating round(s) × ${plan.seconds} s over ${plan.instances} process(es) ` +
+    `per app, ${CONNECTIONS} connections`
+  );
+}
+
+/** The samples of one subject on one route. */
+interface Samples {
+  readonly rps: number[];
+  readonly cpuUs: number[];
+}
+
+/**
+ * Runs every route against every app: `start` starts one process of a subject;
+ * `prepare` readies the processes before the runs. Gives each subject's medians
+ * on each route, keyed `route/subject`.
+ */
+async function measure<S extends string>(
+  subjects: readonly S[],
+  start: (subject: S) => Promise<ChildHandle>,
+  routes: readonly Route[],
+  plan: Plan,
   label: string,
+  prepare: (apps: ReadonlyMap<S, readonly ChildHandle[]>) => Promise<void> = async () => {},
 ): Promise<{ rates: Map<string, number>; costs: Map<string, number>; unclean: number }> {
-  const rounds = args.quick ? 1 : 3;
-  const seconds = args.quick ? 1 : 2;
-  const warmupSeconds = args.quick ? 0.2 : 1;
-  const apps = new Map<Subject, ChildHandle>();
+  const apps = new Map<S, ChildHandle[]>(subjects.map((subject) => [subject, []]));
+  const all = (): ChildHandle[] => [...apps.values()].flat();
   let unclean = 0;
   try {
     await Promise.all(
-      SUBJECTS.map(async (subject) => apps.set(subject, await startSubject(subject, adapter, execPath))),
+      subjects.flatMap((subject) =>
+        Array.from({ length: plan.instances }, async () => apps.get(subject)!.push(await start(subject))),
+      ),
     );
-    const answers = await oursAnswers(apps.get('ours')!.url);
-    await apps.get('floor')!.ask('answers', { answers });
-    await apps.get('bare')!.ask('answers', { answers });
-    for (const subject of SUBJECTS) await checkApp(apps.get(subject)!.url, subject);
-    for (const route of ROUTES)
-      for (const subject of SUBJECTS) await load(apps.get(subject)!, route, warmupSeconds);
-    const samples = new Map<string, number[]>();
-    const cpu = new Map<string, number[]>();
-    for (let round = 1; round <= rounds; round++) {
-      for (const route of ROUTES) {
-        for (const subject of SUBJECTS) {
-          const run = await load(apps.get(subject)!, route, seconds);
+    await prepare(apps);
+    for (const route of routes) for (const app of all()) await load(app, route, plan.warmupSeconds);
+    const samples = new Map<string, Samples>();
+    for (let round = 0; round < plan.rounds; round++) {
+      const order = round % 2 ? subjects.toReversed() : subjects;
+      for (const route of routes) {
+        for (const subject of order) {
+          const run = await load(apps.get(subject)![round % plan.instances]!, route, plan.seconds);
           if (!run.clean) unclean++;
           const key = `${route.name}/${subject}`;
-          samples.set(key, [...(samples.get(key) ?? []), run.rps]);
-          cpu.set(key, [...(cpu.get(key) ?? []), run.cpuUs]);
+          const each = samples.get(key) ?? { rps: [], cpuUs: [] };
+          each.rps.push(run.rps);
+          each.cpuUs.push(run.cpuUs);
+          samples.set(key, each);
           progress(
-            `inbound ${label} ${adapter} round ${round}/${rounds} ${route.name} ${subject}: ${fmt.int(run.rps)} req/s, ` +
+            `${label} round ${round + 1}/${plan.rounds} ${route.name} ${subject}: ${fmt.int(run.rps)} req/s, ` +
               `${run.cpuUs.toFixed(1)} µs CPU/answer` +
               (run.clean ? '' : ' (unexpected statuses!)'),
           );
         }
       }
     }
-    const rates = new Map([...samples].map(([key, values]) => [key, median(values)]));
-    const costs = new Map([...cpu].map(([key, values]) => [key, median(values)]));
+    const rates = new Map([...samples].map(([key, each]) => [key, median(each.rps)]));
+    const costs = new Map([...samples].map(([key, each]) => [key, median(each.cpuUs)]));
     return { rates, costs, unclean };
   } finally {
-    await Promise.all([...apps.values()].map((app) => app.stop()));
+    await Promise.all(all().map((app) => app.stop()));
   }
+}
+
+/** req/s and CPU µs per answer of every subject on every route of one adapter. */
+function measureAdapter(
+  adapter: (typeof ADAPTERS)[number],
+  execPath: string,
+  plan: Plan,
+  label: string,
+): Promise<{ rates: Map<string, number>; costs: Map<string, number>; unclean: number }> {
+  return measure(
+    SUBJECTS,
+    (subject) => startSubject(subject, adapter, execPath),
+    ROUTES,
+    plan,
+    `inbound ${label} ${adapter}`,
+    async (apps) => {
+      const answers = await oursAnswers(apps.get('ours')![0]!.url);
+      for (const app of [...apps.get('floor')!, ...apps.get('bare')!]) await app.ask('answers', { answers });
+      for (const [subject, each] of apps) for (const app of each) await checkApp(app.url, subject);
+    },
+  );
 }
 
 /** Runs every app on every route on one Node; gives ErrorsModule's CPU µs per answer of the 200 GET, by adapter. */
@@ -269,7 +326,7 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
   let unclean = 0;
   for (const adapter of ADAPTERS) {
     progress(`inbound ${label}: ${adapter}`);
-    const measured = await measureAdapter(adapter, execPath, args, label);
+    const measured = await measureAdapter(adapter, execPath, planOf(args), label);
     unclean += measured.unclean;
     for (const route of ROUTES) {
       const rate = (subject: Subject): number => measured.rates.get(`${route.name}/${subject}`)!;
@@ -299,7 +356,7 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
       ]);
     }
   }
-  const runs = `median of ${args.quick ? 1 : 3} alternating round(s) × ${args.quick ? 1 : 2} s, ${CONNECTIONS} connections`;
+  const runs = describePlan(planOf(args));
   const subjects = ['bare floor', 'Nest floor', 'Nest default', 'Nest + hand filter', 'ErrorsModule'];
   printTable(
     `## 1. Inbound (${label}) — CPU µs per answer in the app (process.cpuUsage over the run), ${runs}; ` +
@@ -328,48 +385,34 @@ const OPTION_COSTS: readonly { readonly name: string; readonly options: Record<s
 const OPTION_ROUTES = ['404 domain error', '200 GET'];
 
 async function optionCosts(execPath: string, label: string, args: BenchArgs): Promise<void> {
-  const rounds = args.quick ? 1 : 3;
-  const seconds = args.quick ? 1 : 2;
+  const plan = planOf(args);
   const routes = ROUTES.filter((route) => OPTION_ROUTES.includes(route.name));
+  const names = OPTION_COSTS.map((each) => each.name);
   const rows: string[][] = [];
   for (const adapter of ADAPTERS) {
-    const apps = await Promise.all(
-      OPTION_COSTS.map((each) => startApp('ours', adapter, execPath, each.options)),
+    const { costs } = await measure(
+      names,
+      (name) => startApp('ours', adapter, execPath, OPTION_COSTS[names.indexOf(name)]!.options),
+      routes,
+      plan,
+      `options ${label} ${adapter}`,
     );
-    try {
-      const costs = new Map<string, number[]>();
-      for (const route of routes) for (const app of apps) await load(app, route, args.quick ? 0.2 : 1);
-      for (let round = 1; round <= rounds; round++) {
-        for (const route of routes) {
-          for (const [index, app] of apps.entries()) {
-            const run = await load(app, route, seconds);
-            const key = `${route.name}/${index}`;
-            costs.set(key, [...(costs.get(key) ?? []), run.cpuUs]);
-            progress(
-              `options ${label} ${adapter} round ${round}/${rounds} ${route.name} ${OPTION_COSTS[index]!.name}`,
-            );
-          }
-        }
+    for (const route of routes) {
+      const base = costs.get(`${route.name}/${names[0]}`)!;
+      for (const name of names) {
+        const cost = costs.get(`${route.name}/${name}`)!;
+        rows.push([
+          adapter,
+          route.name,
+          name,
+          cost.toFixed(1),
+          name === names[0] ? '' : (cost - base).toFixed(1),
+        ]);
       }
-      for (const route of routes) {
-        const base = median(costs.get(`${route.name}/0`)!);
-        for (const [index, each] of OPTION_COSTS.entries()) {
-          const cost = median(costs.get(`${route.name}/${index}`)!);
-          rows.push([
-            adapter,
-            route.name,
-            each.name,
-            cost.toFixed(1),
-            index === 0 ? '' : `${(cost - base).toFixed(1)}`,
-          ]);
-        }
-      }
-    } finally {
-      await Promise.all(apps.map((app) => app.stop()));
     }
   }
   printTable(
-    `## 1b. What an option costs (${label}) — ErrorsModule's CPU µs per answer, median of ${rounds} alternating round(s)`,
+    `## 1b. What an option costs (${label}) — ErrorsModule's CPU µs per answer, ${describePlan(plan)}`,
     ['adapter', 'route', 'option', 'µs CPU/answer', 'vs defaults'],
     rows,
   );
