@@ -26,7 +26,8 @@ export type Variant = 'nest' | 'hand' | 'floor' | 'ours';
 type Subject = Variant | 'bare';
 const SUBJECTS: readonly Subject[] = ['bare', 'floor', 'nest', 'hand', 'ours'];
 const ADAPTERS = ['express', 'fastify'] as const;
-const CONNECTIONS = 10;
+/** Per app: the apps of a comparison are loaded at once (see `Plan`). */
+const CONNECTIONS = 4;
 const NODE_24 = '24.22.3';
 
 export interface Route {
@@ -214,10 +215,13 @@ async function oursAnswers(
 }
 
 /**
- * How the inbound runs are laid out. Identical apps settle at speeds up to 20 % apart
- * here (what the JIT made of the warm-up, heap layout), and a round may run slow for all: so
- * each subject runs as several processes, the rounds visit them in turn and alternate the
- * order of the subjects, and the figure is the median of every sample of the subject.
+ * How the inbound runs are laid out. On this kind of machine the CPU cost of the very same
+ * work drifts by half from one second to the next (other tenants, frequency), and identical
+ * apps settle at costs up to 20 % apart for their whole life (what the JIT made of the
+ * warm-up). So the subjects of a comparison are loaded at the same time, each by its own
+ * connections: whatever the machine does then, it does to all of them, and a ratio is taken
+ * within each round before the median. And each subject runs as several processes, which the
+ * rounds visit in turn.
  */
 interface Plan {
   readonly rounds: number;
@@ -228,27 +232,57 @@ interface Plan {
 
 function planOf(args: BenchArgs): Plan {
   return args.quick
-    ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.2 }
-    : { rounds: 6, instances: 3, seconds: 1, warmupSeconds: 0.5 };
+    ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.5 }
+    : { rounds: 9, instances: 3, seconds: 2, warmupSeconds: 1 };
 }
 
 function describePlan(plan: Plan): string {
   return (
-    `median of ${plan.rounds} alternating round(s) × ${plan.seconds} s over ${plan.instances} process(es) ` +
-    `per app, ${CONNECTIONS} connections`
+    `${plan.rounds} round(s) of ${plan.seconds} s, every app loaded at once by ${CONNECTIONS} connections ` +
+    `of its own, ${plan.instances} process(es) per app visited in turn`
   );
 }
 
-/** The samples of one subject on one route. */
-interface Samples {
-  readonly rps: number[];
-  readonly cpuUs: number[];
+/** What one route cost each subject, round by round (index = round). */
+interface Measured {
+  readonly rps: readonly number[];
+  readonly cpuUs: readonly number[];
+}
+
+/** The medians of a subject on a route, and its ratios to the others taken round by round. */
+export class Measurements<S extends string> {
+  constructor(private readonly samples: ReadonlyMap<string, Measured>) {}
+
+  private of(route: string, subject: S): Measured {
+    return this.samples.get(`${route}/${subject}`)!;
+  }
+
+  rps(route: string, subject: S): number {
+    return median(this.of(route, subject).rps);
+  }
+
+  cpuUs(route: string, subject: S): number {
+    return median(this.of(route, subject).cpuUs);
+  }
+
+  /** Answers per CPU second of `subject` over `base`'s: the median of the ratios of each round. */
+  ratio(route: string, subject: S, base: S): number {
+    const mine = this.of(route, subject).cpuUs;
+    const theirs = this.of(route, base).cpuUs;
+    return median(mine.map((cost, round) => theirs[round]! / cost));
+  }
+
+  /** req/s of `subject` over `base`'s, round by round. */
+  rpsRatio(route: string, subject: S, base: S): number {
+    const mine = this.of(route, subject).rps;
+    const theirs = this.of(route, base).rps;
+    return median(mine.map((rate, round) => rate / theirs[round]!));
+  }
 }
 
 /**
  * Runs every route against every app: `start` starts one process of a subject;
- * `prepare` readies the processes before the runs. Gives each subject's medians
- * on each route, keyed `route/subject`.
+ * `prepare` readies the processes before the runs.
  */
 async function measure<S extends string>(
   subjects: readonly S[],
@@ -257,7 +291,7 @@ async function measure<S extends string>(
   plan: Plan,
   label: string,
   prepare: (apps: ReadonlyMap<S, readonly ChildHandle[]>) => Promise<void> = async () => {},
-): Promise<{ rates: Map<string, number>; costs: Map<string, number>; unclean: number }> {
+): Promise<{ measurements: Measurements<S>; unclean: number }> {
   const apps = new Map<S, ChildHandle[]>(subjects.map((subject) => [subject, []]));
   const all = (): ChildHandle[] => [...apps.values()].flat();
   let unclean = 0;
@@ -268,30 +302,38 @@ async function measure<S extends string>(
       ),
     );
     await prepare(apps);
-    for (const route of routes) for (const app of all()) await load(app, route, plan.warmupSeconds);
-    const samples = new Map<string, Samples>();
-    for (let round = 0; round < plan.rounds; round++) {
-      const order = round % 2 ? subjects.toReversed() : subjects;
-      for (const route of routes) {
-        for (const subject of order) {
-          const run = await load(apps.get(subject)![round % plan.instances]!, route, plan.seconds);
-          if (!run.clean) unclean++;
-          const key = `${route.name}/${subject}`;
-          const each = samples.get(key) ?? { rps: [], cpuUs: [] };
-          each.rps.push(run.rps);
-          each.cpuUs.push(run.cpuUs);
-          samples.set(key, each);
-          progress(
-            `${label} round ${round + 1}/${plan.rounds} ${route.name} ${subject}: ${fmt.int(run.rps)} req/s, ` +
-              `${run.cpuUs.toFixed(1)} µs CPU/answer` +
-              (run.clean ? '' : ' (unexpected statuses!)'),
-          );
-        }
+    for (const route of routes) {
+      for (let instance = 0; instance < plan.instances; instance++) {
+        await Promise.all(
+          subjects.map((subject) => load(apps.get(subject)![instance]!, route, plan.warmupSeconds)),
+        );
       }
     }
-    const rates = new Map([...samples].map(([key, each]) => [key, median(each.rps)]));
-    const costs = new Map([...samples].map(([key, each]) => [key, median(each.cpuUs)]));
-    return { rates, costs, unclean };
+    const samples = new Map<string, { rps: number[]; cpuUs: number[] }>();
+    for (const route of routes) {
+      for (const subject of subjects) samples.set(`${route.name}/${subject}`, { rps: [], cpuUs: [] });
+    }
+    for (let round = 0; round < plan.rounds; round++) {
+      for (const route of routes) {
+        const instance = round % plan.instances;
+        const runs = await Promise.all(
+          subjects.map((subject) => load(apps.get(subject)![instance]!, route, plan.seconds)),
+        );
+        const line: string[] = [];
+        for (const [index, subject] of subjects.entries()) {
+          const run = runs[index]!;
+          if (!run.clean) unclean++;
+          const each = samples.get(`${route.name}/${subject}`)!;
+          each.rps.push(run.rps);
+          each.cpuUs.push(run.cpuUs);
+          line.push(`${subject} ${run.cpuUs.toFixed(1)}${run.clean ? '' : '!'}`);
+        }
+        progress(
+          `${label} round ${round + 1}/${plan.rounds} ${route.name}: µs CPU/answer ${line.join(', ')}`,
+        );
+      }
+    }
+    return { measurements: new Measurements<S>(samples), unclean };
   } finally {
     await Promise.all(all().map((app) => app.stop()));
   }
@@ -303,7 +345,7 @@ function measureAdapter(
   execPath: string,
   plan: Plan,
   label: string,
-): Promise<{ rates: Map<string, number>; costs: Map<string, number>; unclean: number }> {
+): Promise<{ measurements: Measurements<Subject>; unclean: number }> {
   return measure(
     SUBJECTS,
     (subject) => startSubject(subject, adapter, execPath),
@@ -326,15 +368,20 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
   let unclean = 0;
   for (const adapter of ADAPTERS) {
     progress(`inbound ${label}: ${adapter}`);
-    const measured = await measureAdapter(adapter, execPath, planOf(args), label);
-    unclean += measured.unclean;
+    const { measurements, unclean: runsUnclean } = await measureAdapter(
+      adapter,
+      execPath,
+      planOf(args),
+      label,
+    );
+    unclean += runsUnclean;
     for (const route of ROUTES) {
-      const rate = (subject: Subject): number => measured.rates.get(`${route.name}/${subject}`)!;
-      const cost = (subject: Subject): number => measured.costs.get(`${route.name}/${subject}`)!;
-      // answers per CPU second, relative: what the machine's other load disturbs least
+      const cost = (subject: Subject): number => measurements.cpuUs(route.name, subject);
+      // answers per CPU second, relative and round by round: what the machine's drift disturbs least
+      const ratio = (base: Subject): number => measurements.ratio(route.name, 'ours', base);
       if (route.name === '200 GET') successCosts.set(adapter, cost('ours'));
-      const vsNest = cost('nest') / cost('ours');
-      const vsHand = cost('hand') / cost('ours');
+      const vsNest = ratio('nest');
+      const vsHand = ratio('hand');
       const target = route.target[adapter];
       const verdicts = [`>= ${target}x Nest ${verdict(vsNest >= target)}`];
       if (route.error) verdicts.push(`>= 1x hand ${verdict(vsHand >= 1)}`);
@@ -344,28 +391,29 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
         ...SUBJECTS.map((subject) => cost(subject).toFixed(1)),
         fmt.ratio(vsNest),
         route.error ? fmt.ratio(vsHand) : '',
-        fmt.ratio(cost('floor') / cost('ours')),
+        fmt.ratio(ratio('floor')),
         verdicts.join(', '),
       ]);
       rateRows.push([
         adapter,
         route.name,
-        ...SUBJECTS.map((subject) => fmt.int(rate(subject))),
-        fmt.ratio(rate('ours') / rate('nest')),
-        route.error ? fmt.ratio(rate('ours') / rate('hand')) : '',
+        ...SUBJECTS.map((subject) => fmt.int(measurements.rps(route.name, subject))),
+        fmt.ratio(measurements.rpsRatio(route.name, 'ours', 'nest')),
+        route.error ? fmt.ratio(measurements.rpsRatio(route.name, 'ours', 'hand')) : '',
       ]);
     }
   }
   const runs = describePlan(planOf(args));
   const subjects = ['bare floor', 'Nest floor', 'Nest default', 'Nest + hand filter', 'ErrorsModule'];
   printTable(
-    `## 1. Inbound (${label}) — CPU µs per answer in the app (process.cpuUsage over the run), ${runs}; ` +
-      'ratios are answers per CPU second, ErrorsModule against the others (the targets read these)',
+    `## 1. Inbound (${label}) — CPU µs per answer in the app (process.cpuUsage over the run, medians), ${runs}; ` +
+      'ratios are answers per CPU second, ErrorsModule against the others, medians of the ratios of each round (the targets read these)',
     ['adapter', 'route', ...subjects, 'vs Nest', 'vs hand', 'vs Nest floor', 'target'],
     costRows,
   );
   printTable(
-    `## 1. Inbound (${label}) — req/s, ${runs} (autocannon here, each app in a child process; Nest logger at default levels to /dev/null)`,
+    `## 1. Inbound (${label}) — req/s, ${runs} (autocannon here, each app in a child process; Nest logger at default levels to /dev/null). ` +
+      'The apps share the machine, so these read as shares of it',
     ['adapter', 'route', ...subjects, 'vs Nest', 'vs hand'],
     rateRows,
   );
@@ -390,7 +438,7 @@ async function optionCosts(execPath: string, label: string, args: BenchArgs): Pr
   const names = OPTION_COSTS.map((each) => each.name);
   const rows: string[][] = [];
   for (const adapter of ADAPTERS) {
-    const { costs } = await measure(
+    const { measurements } = await measure(
       names,
       (name) => startApp('ours', adapter, execPath, OPTION_COSTS[names.indexOf(name)]!.options),
       routes,
@@ -398,22 +446,18 @@ async function optionCosts(execPath: string, label: string, args: BenchArgs): Pr
       `options ${label} ${adapter}`,
     );
     for (const route of routes) {
-      const base = costs.get(`${route.name}/${names[0]}`)!;
+      const base = names[0]!;
       for (const name of names) {
-        const cost = costs.get(`${route.name}/${name}`)!;
-        rows.push([
-          adapter,
-          route.name,
-          name,
-          cost.toFixed(1),
-          name === names[0] ? '' : (cost - base).toFixed(1),
-        ]);
+        const cost = measurements.cpuUs(route.name, name);
+        const extra =
+          name === base ? '' : `${((1 / measurements.ratio(route.name, name, base) - 1) * 100).toFixed(1)} %`;
+        rows.push([adapter, route.name, name, cost.toFixed(1), extra]);
       }
     }
   }
   printTable(
     `## 1b. What an option costs (${label}) — ErrorsModule's CPU µs per answer, ${describePlan(plan)}`,
-    ['adapter', 'route', 'option', 'µs CPU/answer', 'vs defaults'],
+    ['adapter', 'route', 'option', 'µs CPU/answer', 'more CPU than defaults'],
     rows,
   );
 }
