@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorsModule } from '../src/index.js';
@@ -168,6 +169,36 @@ describe.each(ADAPTERS)('request id, locale and logging (%s)', (adapter) => {
       const [line] = logs.envelopeLines();
       expect(line!.rest.join('\n')).toContain('Non-error thrown (string): plain string thrown');
     });
+  });
+});
+
+describe('request id before every Express middleware', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp('express', undefined, {
+      // the app's own middleware, registered before the module's step is installed
+      configure: (nest) =>
+        nest.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+          if (req.url !== '/answered-by-middleware') return next();
+          res.statusCode = 204;
+          res.end();
+        }),
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('echoes the id on an answer an app middleware writes before any route', async () => {
+    const res = await request(app.getHttpServer()).get('/answered-by-middleware').set('X-Request-Id', 'mw-1');
+    expect(res.status).toBe(204);
+    expect(res.headers['x-request-id']).toBe('mw-1');
+  });
+
+  it('gives such an answer a fresh id when none came in', async () => {
+    const res = await request(app.getHttpServer()).get('/answered-by-middleware');
+    expect(res.headers['x-request-id']).toMatch(UUID);
   });
 });
 

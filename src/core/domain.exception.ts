@@ -78,8 +78,9 @@ export class DomainException<E extends ErrorEntry = ErrorEntry> extends Error {
     const limit = Error.stackTraceLimit;
     const frameless = resolved !== undefined && resolved.status < 500 && limit !== 0;
     if (frameless) Error.stackTraceLimit = 0;
-    // no message here: it is written when first read (see below), as most are never read
-    super(undefined, { cause: options.cause });
+    // no message here: it is written when first read (see below), as most are never read; and no
+    // options object unless there is a cause to give
+    super(undefined, options.cause === undefined ? undefined : { cause: options.cause });
     if (frameless) Error.stackTraceLimit = limit;
     this.entry = resolved;
     this.key = resolved ? resolved.reason : (entry as string | number);

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { afterEach, describe, it, expect, vi } from 'vitest';
 import { cleanPath, renderError, type RenderContext } from './envelope.renderer.js';
 import type { MappedError } from './envelope.mapper.js';
 import { BuiltInErrors, type ErrorEntry } from '../core/error-catalog.js';
@@ -44,6 +44,12 @@ function issues(count: number): FieldIssue[] {
   }));
 }
 
+/** The timestamp of an answer rendered when the clock reads `iso`. */
+function timestampAt(iso: string): unknown {
+  vi.setSystemTime(new Date(iso));
+  return wire(renderError(mapped(BuiltInErrors.INTERNAL_ERROR), context(), options()).body)['timestamp'];
+}
+
 describe('renderError', () => {
   describe('envelope format', () => {
     it('renders the envelope', () => {
@@ -65,6 +71,19 @@ describe('renderError', () => {
         path: '/users/7',
       });
       expect(Math.abs(Date.parse(body['timestamp'] as string) - Date.now())).toBeLessThan(5000);
+    });
+
+    describe('timestamp', () => {
+      afterEach(() => {
+        vi.useRealTimers();
+      });
+      it('is the time of each answer, to the millisecond, also when answers come within one', () => {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        expect(timestampAt('2026-01-02T03:04:05.006Z')).toBe('2026-01-02T03:04:05.006Z');
+        expect(timestampAt('2026-01-02T03:04:05.006Z')).toBe('2026-01-02T03:04:05.006Z');
+        expect(timestampAt('2026-01-02T03:04:05.007Z')).toBe('2026-01-02T03:04:05.007Z');
+        expect(timestampAt('2025-12-31T23:59:59.999Z')).toBe('2025-12-31T23:59:59.999Z');
+      });
     });
 
     it('orders the members code, reason, message, details, errors, requestId, timestamp, path', () => {

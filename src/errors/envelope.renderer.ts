@@ -151,10 +151,23 @@ export function renderAnswer(
       details,
       errors,
       requestId: context.requestId,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       path,
     },
   };
+}
+
+let isoMs = Number.NaN;
+let isoText = '';
+
+/** `new Date().toISOString()`, formatted once per millisecond: a flood of errors shares it. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 }
 
 /** True when `json` takes more than `max` bytes as UTF-8 (each UTF-16 unit is 1 to 3 bytes). */

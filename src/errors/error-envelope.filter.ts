@@ -39,14 +39,18 @@ import { CrashSites, throwSite } from './crash-sites.js';
 import { LogRateLimiter, type SuppressedLines } from './log-rate-limit.js';
 import { recordFailureOnSpan } from './server-span.js';
 
-/** Headers that described a body that will not be sent. */
+/**
+ * Headers that described a body that will not be sent. Names here and in
+ * `send` are lowercase: Fastify lowercases every name it is given, a copy per
+ * call otherwise.
+ */
 const STALE_HEADERS = [
-  'Content-Length',
-  'Content-Encoding',
-  'Content-Range',
-  'Content-Disposition',
-  'ETag',
-  'Last-Modified',
+  'content-length',
+  'content-encoding',
+  'content-range',
+  'content-disposition',
+  'etag',
+  'last-modified',
 ];
 
 type ResponseLike = {
@@ -281,10 +285,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     }
     // only those set: removing one that is not there costs a Fastify reply a delete on its header map
     for (const name of STALE_HEADERS) if (response.hasHeader?.(name)) response.removeHeader?.(name);
-    adapter.setHeader(response, 'Content-Type', rendered.contentType);
-    adapter.setHeader(response, 'Cache-Control', 'no-store');
+    adapter.setHeader(response, 'content-type', rendered.contentType);
+    adapter.setHeader(response, 'cache-control', 'no-store');
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
-    adapter.setHeader(response, 'Content-Language', rendered.locale);
+    adapter.setHeader(response, 'content-language', rendered.locale);
     adapter.reply(response, json, rendered.status);
   }
 
