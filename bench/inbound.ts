@@ -250,7 +250,7 @@ interface Measured {
 }
 
 /** The medians of a subject on a route, and its ratios to the others taken round by round. */
-export class Measurements<S extends string> {
+class Measurements<S extends string> {
   constructor(private readonly samples: ReadonlyMap<string, Measured>) {}
 
   private of(route: string, subject: S): Measured {

@@ -4,18 +4,9 @@ import { ApiClient, isUpstreamException, type RetryEvent, UpstreamException } fr
 import { firstValueFrom } from 'rxjs';
 import { runInRequestContext } from '../src/core/request-context.js';
 import { LogCapture } from './fixtures/log-capture.js';
-import { refusedUrl, TRANSPORTS, until, useClients, useUpstream } from './fixtures/upstream.js';
+import { refusedUrl, TRANSPORTS, until, useClients, useUpstream, rejectionOf } from './fixtures/upstream.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => error,
-  );
-}
 
 const logs = new LogCapture();
 
@@ -64,7 +55,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
 
   it.each([400, 401, 403, 404, 409, 422, 501])('never retries status %i', async (status) => {
     upstream.script('/no', { status, body: { secret: 'upstream body' } });
-    const error = await failure(make().get('/no'));
+    const error = await rejectionOf(make().get('/no'));
     expect(error).toBeInstanceOf(UpstreamException);
     expect(error).toMatchObject({ kind: 'status', upstreamStatus: status, attempts: 1 });
     expect(upstream.hitsOf('/no')).toHaveLength(1);
@@ -72,7 +63,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
 
   it('gives up after the configured retries with the facts of the failure', async () => {
     upstream.script('/down', { status: 503 });
-    const error = (await failure(make().get('/down?token=abc&page=2'))) as UpstreamException;
+    const error = (await rejectionOf(make().get('/down?token=abc&page=2'))) as UpstreamException;
     expect(isUpstreamException(error)).toBe(true);
     expect(error).toMatchObject({
       kind: 'status',
@@ -99,7 +90,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
 
   it('retries a per-attempt timeout, then fails with 504 UPSTREAM_TIMEOUT', async () => {
     upstream.script('/slow', 'hang');
-    const error = await failure(
+    const error = await rejectionOf(
       make({ attemptTimeoutMs: 1000, deadlineMs: 20_000, retry: { ...FAST, retries: 2 } }).get('/slow'),
     );
     expect(error).toMatchObject({
@@ -114,14 +105,14 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
     const refused = keep(
       new ApiClient({ transport, baseURL: await refusedUrl(), retry: { ...FAST, retries: 2 } }),
     );
-    const error = await failure(refused.post('/orders', { a: 1 }));
+    const error = await rejectionOf(refused.post('/orders', { a: 1 }));
     expect(error).toMatchObject({ kind: 'network', attempts: 3, entry: { reason: 'UPSTREAM_ERROR' } });
     expect((error as UpstreamException).reason).toBe('ECONNREFUSED');
   });
 
   it('does not retry a POST without an idempotency key', async () => {
     upstream.script('/orders', { status: 503 });
-    await failure(make().post('/orders', { a: 1 }));
+    await rejectionOf(make().post('/orders', { a: 1 }));
     expect(upstream.hitsOf('/orders')).toHaveLength(1);
   });
 
@@ -184,7 +175,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
   it('fails at once when Retry-After would pass the deadline', async () => {
     upstream.script('/busy', { status: 503, headers: { 'Retry-After': '30' } });
     const started = performance.now();
-    const error = (await failure(make({ deadlineMs: 20_000 }).get('/busy'))) as UpstreamException;
+    const error = (await rejectionOf(make({ deadlineMs: 20_000 }).get('/busy'))) as UpstreamException;
     // neither the 30 s wait nor the 20 s deadline
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(error).toMatchObject({ kind: 'deadline', attempts: 1, entry: { reason: 'UPSTREAM_TIMEOUT' } });
@@ -195,7 +186,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
   it('keeps one deadline over all attempts and waits', async () => {
     upstream.script('/slow', 'hang');
     const started = performance.now();
-    const error = await failure(make({ attemptTimeoutMs: 20_000, deadlineMs: 1000 }).get('/slow'));
+    const error = await rejectionOf(make({ attemptTimeoutMs: 20_000, deadlineMs: 1000 }).get('/slow'));
     const elapsed = performance.now() - started;
     expect(error).toMatchObject({ kind: 'deadline', attempts: 1, entry: { reason: 'UPSTREAM_TIMEOUT' } });
     // the deadline ended it: not before it, and long before the attempt timeout or the upstream
@@ -206,7 +197,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
   it('cuts a retry to what is left of the deadline after the wait', async () => {
     upstream.script('/then-slow', { status: 503 }, 'hang');
     const started = performance.now();
-    const error = await failure(make({ attemptTimeoutMs: 20_000, deadlineMs: 1000 }).get('/then-slow'));
+    const error = await rejectionOf(make({ attemptTimeoutMs: 20_000, deadlineMs: 1000 }).get('/then-slow'));
     const elapsed = performance.now() - started;
     expect(error).toMatchObject({ kind: 'deadline', attempts: 2, entry: { reason: 'UPSTREAM_TIMEOUT' } });
     expect((error as UpstreamException).reason).toBe('deadline of 1000ms passed');
@@ -221,7 +212,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
       await new Promise((resolve) => setTimeout(resolve, 60));
       return config;
     });
-    const error = await failure(api.get('/late'));
+    const error = await rejectionOf(api.get('/late'));
     expect(error).toMatchObject({ kind: 'deadline', attempts: 0, entry: { reason: 'UPSTREAM_TIMEOUT' } });
     expect(api.getStats().totals).toMatchObject({ attempts: 0, failures: 0 });
     expect(upstream.hitsOf('/late')).toHaveLength(0);
@@ -240,7 +231,7 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
 
     it("give up after the policy's attempts with axios' own error", async () => {
       upstream.script('/down', { status: 503 });
-      const error = await failure(make().axiosRef.get('/down'));
+      const error = await rejectionOf(make().axiosRef.get('/down'));
       expect(error).toMatchObject({ isAxiosError: true, response: { status: 503 } });
       expect(upstream.hitsOf('/down')).toHaveLength(4);
     });
@@ -296,14 +287,14 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
 
   it('turns retries off per call', async () => {
     upstream.script('/down', { status: 503 });
-    await failure(make().get('/down', { retry: false }));
+    await rejectionOf(make().get('/down', { retry: false }));
     expect(upstream.hitsOf('/down')).toHaveLength(1);
   });
 
   it('sends a stream body once and does not retry it', async () => {
     const { Readable } = await import('node:stream');
     upstream.script('/upload', { status: 503 });
-    const error = await failure(
+    const error = await rejectionOf(
       make().put('/upload', Readable.from([Buffer.from('chunk-1 '), Buffer.from('chunk-2')]), {
         headers: { 'Content-Type': 'application/octet-stream' },
       }),
@@ -358,7 +349,7 @@ describe.each(TRANSPORTS)('ApiClient over TLS (%s transport)', (transport) => {
 
   it('never retries a certificate error', async () => {
     const client = keep(new ApiClient({ transport, baseURL: upstream.url, retry: FAST }));
-    const error = await failure(client.get('/secure'));
+    const error = await rejectionOf(client.get('/secure'));
     expect(error).toMatchObject({ kind: 'network', attempts: 1 });
     expect((error as UpstreamException).reason).toMatch(/SELF_SIGNED|CERT/);
     expect(upstream.hits).toHaveLength(0);

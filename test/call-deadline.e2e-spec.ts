@@ -3,16 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, type Mock, vi } f
 import { ApiClient, type ClientEvent, type UpstreamException } from '../src/index.js';
 import { type RequestDeadline, runInRequestContext } from '../src/core/request-context.js';
 import { LogCapture } from './fixtures/log-capture.js';
-import { TRANSPORTS, useClients, useUpstream } from './fixtures/upstream.js';
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamException> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => error as UpstreamException,
-  );
-}
+import { TRANSPORTS, useClients, useUpstream, rejectionOf } from './fixtures/upstream.js';
 
 /** An inbound request's deadline `ms` from now, as the inbound half gives it. */
 function deadlineIn(ms: number): RequestDeadline & { expire: Mock<(cause?: unknown) => void> } {
@@ -61,7 +52,7 @@ describe.each(TRANSPORTS)('ApiClient within an inbound request’s deadline (%s 
     upstream.script('/slow', 'hang');
     const deadline = deadlineIn(300);
     const started = performance.now();
-    const error = await failure(serving(deadline, () => make().get('/slow')));
+    const error = await rejectionOf<UpstreamException>(serving(deadline, () => make().get('/slow')));
     const elapsed = performance.now() - started;
     expect(error).toMatchObject({ kind: 'deadline', attempts: 1, entry: { reason: 'UPSTREAM_TIMEOUT' } });
     expect(error.reason).toMatch(/^deadline of the inbound request passed \(\d+ms were left of it\)$/);
@@ -95,7 +86,9 @@ describe.each(TRANSPORTS)('ApiClient within an inbound request’s deadline (%s 
   it('keeps its own deadline when that is nearer, and leaves the request be', async () => {
     upstream.script('/slow', 'hang');
     const deadline = deadlineIn(5000);
-    const error = await failure(serving(deadline, () => make({ deadlineMs: 200 }).get('/slow')));
+    const error = await rejectionOf<UpstreamException>(
+      serving(deadline, () => make({ deadlineMs: 200 }).get('/slow')),
+    );
     expect(error).toMatchObject({ kind: 'deadline', reason: 'deadline of 200ms passed' });
     expect(deadline.expire).not.toHaveBeenCalled();
     expect(granted(upstream.hitsOf('/slow')[0]!.headers['grpc-timeout'])).toBeLessThanOrEqual(200);
@@ -106,7 +99,7 @@ describe.each(TRANSPORTS)('ApiClient within an inbound request’s deadline (%s 
     const deadline = deadlineIn(-1);
     const api = make();
     const started = performance.now();
-    const error = await failure(serving(deadline, () => api.get('/late')));
+    const error = await rejectionOf<UpstreamException>(serving(deadline, () => api.get('/late')));
     expect(performance.now() - started).toBeLessThan(1000);
     expect(error).toMatchObject({ kind: 'deadline', attempts: 0, entry: { reason: 'UPSTREAM_TIMEOUT' } });
     expect(error.reason).toBe("no time was left of the inbound request's deadline");
@@ -118,7 +111,9 @@ describe.each(TRANSPORTS)('ApiClient within an inbound request’s deadline (%s 
 
   it('keeps to the request’s deadline on axiosRef too', async () => {
     upstream.script('/late', { status: 200 });
-    const error = await failure(serving(deadlineIn(-1), () => make().axiosRef.get('/late')));
+    const error = await rejectionOf<UpstreamException>(
+      serving(deadlineIn(-1), () => make().axiosRef.get('/late')),
+    );
     expect(error).toMatchObject({ code: 'ETIMEDOUT' });
     expect(upstream.hitsOf('/late')).toHaveLength(0);
   });
@@ -136,7 +131,9 @@ describe.each(TRANSPORTS)('ApiClient within an inbound request’s deadline (%s 
 
   it('with deadlineHeader: false, still keeps to it but forwards nothing', async () => {
     upstream.script('/slow', 'hang');
-    const error = await failure(serving(deadlineIn(200), () => make({ deadlineHeader: false }).get('/slow')));
+    const error = await rejectionOf<UpstreamException>(
+      serving(deadlineIn(200), () => make({ deadlineHeader: false }).get('/slow')),
+    );
     expect(error).toMatchObject({ kind: 'deadline' });
     expect(upstream.hitsOf('/slow')[0]!.headers['grpc-timeout']).toBeUndefined();
   });

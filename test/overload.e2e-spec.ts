@@ -1,29 +1,14 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ApiClient,
-  type ApiClientOptions,
-  type ClientEvent,
-  ErrorsModule,
-  UpstreamException,
-} from '../src/index.js';
+import { ApiClient, type ApiClientOptions, type ClientEvent, ErrorsModule } from '../src/index.js';
 import { useClientApp } from './fixtures/client-app.js';
 import { expectEnvelope } from './fixtures/envelope.js';
 import { LogCapture } from './fixtures/log-capture.js';
 import { ADAPTERS } from './fixtures/test-app.js';
-import { gate, useClients, useUpstream } from './fixtures/upstream.js';
+import { gate, useClients, useUpstream, upstreamFailure } from './fixtures/upstream.js';
 
 const logs = new LogCapture();
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamException> {
-  const error = await promise.then(
-    () => new Error('expected the call to fail'),
-    (rejection: unknown) => rejection,
-  );
-  expect(error).toBeInstanceOf(UpstreamException);
-  return error as UpstreamException;
-}
 
 beforeAll(() => Logger.overrideLogger(logs));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
@@ -53,9 +38,9 @@ describe('overload protection against a real upstream', () => {
     it('stops retrying when the budget is spent, and says why', async () => {
       upstream.script('/down', { status: 503 });
       const client = make({ budget: { maxTokens: 3, ratio: 0, minPerSecond: 0 } });
-      const first = await failure(client.get('/down'));
+      const first = await upstreamFailure(client.get('/down'));
       expect(first).toMatchObject({ attempts: 4, kind: 'status' });
-      const second = await failure(client.get('/down'));
+      const second = await upstreamFailure(client.get('/down'));
       // the retry is refused: the failure is returned at once, as unavailable
       expect(second).toMatchObject({
         attempts: 1,
@@ -84,11 +69,11 @@ describe('overload protection against a real upstream', () => {
         retry: { retries: 1, baseDelayMs: 1 },
         clock: () => now,
       });
-      await failure(client.get('/down'));
-      await failure(client.get('/down'));
+      await upstreamFailure(client.get('/down'));
+      await upstreamFailure(client.get('/down'));
       expect(upstream.hitsOf('/down')).toHaveLength(3);
       now += 80; // 20 tokens a second: one more token after 50 ms
-      await failure(client.get('/down'));
+      await upstreamFailure(client.get('/down'));
       expect(upstream.hitsOf('/down')).toHaveLength(5);
     });
 
@@ -98,12 +83,12 @@ describe('overload protection against a real upstream', () => {
         budget: { maxTokens: 2, ratio: 0.5, minPerSecond: 0 },
         retry: { retries: 2, baseDelayMs: 1 },
       });
-      await failure(client.get('/down'));
+      await upstreamFailure(client.get('/down'));
       expect(client.getStats().budgetTokens).toBe(0);
       await client.get('/ok');
       await client.get('/ok');
       expect(client.getStats().budgetTokens).toBe(1);
-      await failure(client.get('/down'));
+      await upstreamFailure(client.get('/down'));
       expect(upstream.hitsOf('/down')).toHaveLength(3 + 2);
     });
   });
@@ -118,12 +103,12 @@ describe('overload protection against a real upstream', () => {
     it('opens on failures, fails fast without touching the network, then half-opens and closes', async () => {
       upstream.script('/svc', { status: 503 });
       const client = make({ breaker, retry: false });
-      for (let i = 0; i < 5; i++) await failure(client.get('/svc'));
+      for (let i = 0; i < 5; i++) await upstreamFailure(client.get('/svc'));
       expect(eventsOf('breaker-open')).toHaveLength(1);
       expect(client.getStats().breaker).toBe('open');
       const hits = upstream.hitsOf('/svc').length;
 
-      const fast = await failure(client.get('/svc'));
+      const fast = await upstreamFailure(client.get('/svc'));
       expect(fast).toMatchObject({ kind: 'unavailable', attempts: 0, reason: 'circuit open' });
       expect(fast.entry).toMatchObject({ reason: 'UPSTREAM_UNAVAILABLE', status: 503 });
       expect(eventsOf('give-up').at(-1)).toMatchObject({
@@ -154,9 +139,9 @@ describe('overload protection against a real upstream', () => {
     it('opens again when the half-open probe fails', async () => {
       upstream.script('/svc', { status: 500 });
       const client = make({ breaker, retry: false });
-      for (let i = 0; i < 5; i++) await failure(client.get('/svc'));
+      for (let i = 0; i < 5; i++) await upstreamFailure(client.get('/svc'));
       vi.setSystemTime(Date.now() + 200);
-      await failure(client.get('/svc'));
+      await upstreamFailure(client.get('/svc'));
       expect(client.getStats().breaker).toBe('open');
       expect(eventsOf('breaker-open')).toHaveLength(2);
     });
@@ -164,7 +149,7 @@ describe('overload protection against a real upstream', () => {
     it('does not count 4xx answers or cancelled calls as failures', async () => {
       upstream.script('/missing', { status: 404 });
       const client = make({ breaker, retry: false });
-      for (let i = 0; i < 10; i++) await failure(client.get('/missing'));
+      for (let i = 0; i < 10; i++) await upstreamFailure(client.get('/missing'));
       const controller = new AbortController();
       upstream.script('/hang', 'hang');
       const call = client.get('/hang', { signal: controller.signal });
@@ -180,7 +165,7 @@ describe('overload protection against a real upstream', () => {
         breaker: { ...breaker, minimumThroughput: 2 },
         retry: { retries: 5, baseDelayMs: 1 },
       });
-      const error = await failure(client.get('/svc'));
+      const error = await upstreamFailure(client.get('/svc'));
       expect(error.kind).toBe('unavailable');
       expect(error.attempts).toBeLessThan(6);
       expect(upstream.hitsOf('/svc')).toHaveLength(error.attempts);
@@ -195,7 +180,7 @@ describe('overload protection against a real upstream', () => {
       const running = [client.get('/slow'), client.get('/slow')];
       await upstream.reached('/slow', 2);
       expect(client.getStats()).toMatchObject({ inFlight: 2, queued: 0 });
-      const refused = await failure(client.get('/slow'));
+      const refused = await upstreamFailure(client.get('/slow'));
       expect(refused).toMatchObject({
         kind: 'unavailable',
         attempts: 0,
@@ -224,7 +209,7 @@ describe('overload protection against a real upstream', () => {
     it('report every attempt, retry and give-up with the facts of the retry log', async () => {
       upstream.script('/down', { status: 503 });
       const client = make({ retry: { retries: 2, baseDelayMs: 1 } });
-      await failure(client.get('/down?token=s3cret'));
+      await upstreamFailure(client.get('/down?token=s3cret'));
       const url = `${upstream.url}/down?token=***`;
       expect(events).toEqual([
         {

@@ -11,24 +11,15 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiClient, type ApiClientOptions, UpstreamException } from '../src/index.js';
+import { ApiClient, type ApiClientOptions } from '../src/index.js';
 import { runInRequestContext } from '../src/core/request-context.js';
 import { LogCapture } from './fixtures/log-capture.js';
 import { traceparentOf, useTelemetry } from './fixtures/telemetry.js';
-import { refusedUrl, TRANSPORTS, useClients, useUpstream } from './fixtures/upstream.js';
+import { refusedUrl, TRANSPORTS, useClients, useUpstream, upstreamFailure } from './fixtures/upstream.js';
 
 const logs = new LogCapture();
 beforeAll(() => Logger.overrideLogger(logs));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamException> {
-  const error = await promise.then(
-    () => new Error('expected the call to fail'),
-    (rejection: unknown) => rejection,
-  );
-  expect(error).toBeInstanceOf(UpstreamException);
-  return error as UpstreamException;
-}
 
 function childOf(span: ReadableSpan, parent: ReadableSpan): void {
   expect(span.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
@@ -137,7 +128,7 @@ describe('OpenTelemetry spans of ApiClient calls', () => {
   it('a give-up: the call span fails with the envelope reason and the cause', async () => {
     upstream.script('/down', { status: 503 });
     const client = make({ retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 } });
-    const error = await failure(client.get('/down'));
+    const error = await upstreamFailure(client.get('/down'));
     const { call, attempts } = recorded();
     expect(attempts).toHaveLength(2);
     expect(call.status).toEqual({ code: SpanStatusCode.ERROR, message: error.message });
@@ -152,7 +143,7 @@ describe('OpenTelemetry spans of ApiClient calls', () => {
 
   it('a network failure: error.type is the error code, no status', async () => {
     const client = keep(new ApiClient({ baseURL: await refusedUrl(), retry: false }));
-    await failure(client.get('/nobody'));
+    await upstreamFailure(client.get('/nobody'));
     const { call, attempts } = recorded();
     expect(attempts).toHaveLength(1);
     expect(attempts[0]!.attributes).toMatchObject({ [ATTR_ERROR_TYPE]: 'ECONNREFUSED' });
@@ -167,7 +158,7 @@ describe('OpenTelemetry spans of ApiClient calls', () => {
   it('a budget refusal: an event on the call span, which fails as unavailable', async () => {
     upstream.script('/down', { status: 503 });
     const client = make({ budget: { maxTokens: 1, ratio: 0, minPerSecond: 0 } });
-    await failure(client.get('/down'));
+    await upstreamFailure(client.get('/down'));
     const { call, attempts } = recorded();
     expect(attempts).toHaveLength(2);
     expect(call.events.map((event) => event.name)).toEqual([
@@ -190,7 +181,7 @@ describe('OpenTelemetry spans of ApiClient calls', () => {
     const controller = new AbortController();
     const slow = client.get('/slow', { signal: controller.signal });
     await upstream.reached('/slow');
-    await failure(client.get('/other'));
+    await upstreamFailure(client.get('/other'));
     controller.abort();
     await expect(slow).rejects.toThrow('aborted');
     const refused = telemetry
@@ -217,10 +208,11 @@ describe('OpenTelemetry spans of ApiClient calls', () => {
         breakDurationMs: 60_000,
       };
       const client = make({ breaker, retry: false });
-      for (let i = 0; i < 10 && client.getStats().breaker !== 'open'; i++) await failure(client.get('/svc'));
+      for (let i = 0; i < 10 && client.getStats().breaker !== 'open'; i++)
+        await upstreamFailure(client.get('/svc'));
       expect(client.getStats().breaker).toBe('open');
       const before = telemetry.spans().length;
-      await failure(client.get('/svc'));
+      await upstreamFailure(client.get('/svc'));
       const spans = telemetry.spans().slice(before);
       expect(spans.map((span) => span.kind)).toEqual([SpanKind.INTERNAL]);
       const [call] = spans;
