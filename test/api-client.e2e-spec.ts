@@ -246,6 +246,28 @@ describe.each(TRANSPORTS)('ApiClient against a real upstream (%s transport)', (t
       expect(hits[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
       expect(hits[1]!.headers['idempotency-key']).toBe(hits[0]!.headers['idempotency-key']);
     });
+
+    it("keep axios-retry's per-call options: validateResponse judges even a 200", async () => {
+      upstream.script('/judged', { status: 200, body: { ok: 1 } });
+      const api = make({ retry: false });
+      const judged: number[] = [];
+      const error = await rejectionOf(
+        api.axiosRef.get('/judged', {
+          'axios-retry': { validateResponse: (response) => (judged.push(response.status), false) },
+        }),
+      );
+      expect(judged).toEqual([200]);
+      expect(error).toMatchObject({ isAxiosError: true, response: { status: 200 } });
+      // without its options a call on the instance is not judged so
+      expect((await api.axiosRef.get('/judged')).data).toEqual({ ok: 1 });
+    });
+
+    it('count the attempts of a retried call in the retry events, attempt after attempt', async () => {
+      upstream.script('/twice', { status: 503 }, { status: 503 }, { status: 200, body: { ok: 1 } });
+      const { data } = await make().axiosRef.get('/twice');
+      expect(data).toEqual({ ok: 1 });
+      expect(events.map((event) => event.attempt)).toEqual([2, 3]);
+    });
   });
 
   it('aborts the attempt in flight at once and sends nothing more', async () => {

@@ -5,7 +5,7 @@
  * `delayMs`, `onRetry` to `retrying`.
  */
 import type { AxiosAdapter, AxiosInstance, AxiosRequestConfig } from 'axios';
-import axiosRetry from 'axios-retry';
+import axiosRetry, { namespace as RETRY_STATE } from 'axios-retry';
 import { isAxiosError } from 'axios';
 import { classifyFailure, type FailureVerdict } from './failure-verdict.js';
 import type { CallContext } from './call-request.js';
@@ -25,7 +25,7 @@ type ConfigWithCall = AxiosRequestConfig & { [CALL]?: OutboundCall };
 export function bindAxios(instance: AxiosInstance, transport: AxiosAdapter, context: CallContext): void {
   instance.defaults.adapter = (config) =>
     (callOf(config) ?? adopt(context, config)).attempt(config, transport);
-  axiosRetry(instance, {
+  const { requestInterceptorId } = axiosRetry(instance, {
     // each call's own policy bounds its attempts (decide), so no per-call axios-retry config
     retries: Number.MAX_SAFE_INTEGER,
     shouldResetTimeout: true,
@@ -33,6 +33,22 @@ export function bindAxios(instance: AxiosInstance, transport: AxiosAdapter, cont
     retryDelay: (_retryNumber, error) => callOf(error.config)?.delayMs ?? 0,
     onRetry: (retryNumber, _error, config) => callOf(config)?.retrying(retryNumber),
   });
+  onlyForRetryState(instance, requestInterceptorId);
+}
+
+/**
+ * axios-retry's request interceptor stamps each attempt's config with its
+ * state: a count its response interceptor starts anyway when an attempt
+ * fails, the attempt's start time (read only when timeouts are not reset,
+ * and they are here) and `validateResponse` (not set here). So it runs only
+ * for a config that carries axios-retry state or options: a retried attempt,
+ * or a call that set some of its own. Skipped, it leaves axios no
+ * asynchronous request interceptor, and a call goes to the adapter without
+ * a promise chain in front.
+ */
+function onlyForRetryState(instance: AxiosInstance, id: number): void {
+  const handler = instance.interceptors.request.handlers?.[id];
+  if (handler) handler.runWhen = (config) => config[RETRY_STATE] !== undefined;
 }
 
 /** The call a config carries. */
