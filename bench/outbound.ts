@@ -53,6 +53,11 @@ interface Slice {
   readonly cpuUs: number;
 }
 
+/** The median of ratios, and their interquartile range. */
+function spread(values: readonly number[]): string {
+  return `${fmt.ratio(median(values))} (${percentile(values, 25).toFixed(2)}–${percentile(values, 75).toFixed(2)})`;
+}
+
 export function startUpstream(): Promise<ChildHandle> {
   return startChild(new URL('./upstream.js', import.meta.url), [], 'upstream');
 }
@@ -139,8 +144,6 @@ export async function runOutbound(args: BenchArgs): Promise<void> {
       fmt.ratio(ratioTo(subject.name, UNDICI)),
     ]),
   );
-  const spread = (values: readonly number[]): string =>
-    `${fmt.ratio(median(values))} (${percentile(values, 25).toFixed(2)}–${percentile(values, 75).toFixed(2)})`;
   printTable(
     `\n## 2b. Outbound targets — ApiClient and each client alternating, ${pairs} pairs of ` +
       `${pairSliceMs} ms slices; median of the pairs' ratios (interquartile range)`,
