@@ -203,6 +203,17 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     }
   });
 
+  it('sends an error answer with its length in bytes and no ETag, and no body to HEAD', async () => {
+    const res = await request(app.getHttpServer()).get('/users/42');
+    expect(res.status).toBe(404);
+    expect(res.headers['etag']).toBeUndefined();
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    const head = await request(app.getHttpServer()).head('/users/42');
+    expect(head.status).toBe(404);
+    expect(head.headers['content-length']).toBe(res.headers['content-length']);
+    expect(head.text ?? '').toBe('');
+  });
+
   it('leaves successful answers alone', async () => {
     const res = await get('/users/1');
     expect(res.status).toBe(200);
@@ -255,7 +266,7 @@ describe('Express and Fastify answer with identical envelopes', () => {
     expect(fastify).toBeEnvelope();
     expect(fastify.status).toBe(express.status);
     expect(stable(fastify.body)).toEqual(stable(express.body));
-    for (const header of ['content-type', 'content-language', 'cache-control']) {
+    for (const header of ['content-type', 'content-language', 'cache-control', 'etag']) {
       expect(fastify.headers[header]).toBe(express.headers[header]);
     }
   });

@@ -53,6 +53,19 @@ const STALE_HEADERS = [
   'last-modified',
 ];
 
+/**
+ * Ends an Express response with the envelope as Node sends it. Express'
+ * `res.send` would hash the body for an `ETag` (which an error answer must not
+ * carry: `send` removes a stale one), parse the content type again for its
+ * charset and check freshness, which no 4xx or 5xx answer has.
+ */
+function endExpressResponse(response: ServerResponse, status: number, json: string): void {
+  const body = Buffer.from(json);
+  response.statusCode = status;
+  response.setHeader('content-length', body.length);
+  response.end(body);
+}
+
 type ResponseLike = {
   hasHeader?(name: string): boolean;
   removeHeader?(name: string): unknown;
@@ -289,7 +302,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     adapter.setHeader(response, 'cache-control', 'no-store');
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     adapter.setHeader(response, 'content-language', rendered.locale);
-    adapter.reply(response, json, rendered.status);
+    if (adapter.getType?.() === 'express') endExpressResponse(response as ServerResponse, rendered.status, json);
+    else adapter.reply(response, json, rendered.status);
   }
 
   /**
