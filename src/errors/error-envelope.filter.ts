@@ -302,7 +302,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     adapter.setHeader(response, 'cache-control', 'no-store');
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     adapter.setHeader(response, 'content-language', rendered.locale);
-    if (adapter.getType?.() === 'express') endExpressResponse(response as ServerResponse, rendered.status, json);
+    if (adapter.getType?.() === 'express')
+      endExpressResponse(response as ServerResponse, rendered.status, json);
     else adapter.reply(response, json, rendered.status);
   }
 
