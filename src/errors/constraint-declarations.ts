@@ -31,7 +31,8 @@ type ValidatorModuleLike = {
  * package the pipe validates with, for the groups it validates.
  */
 export class ConstraintDeclarations {
-  private readonly byClass = new WeakMap<Function, Map<string, ConstraintInfo>>();
+  /** Per class, per property, per constraint name: no key is built for a lookup. */
+  private readonly byClass = new WeakMap<Function, Map<string, Map<string, ConstraintInfo>>>();
   private loading: Promise<MetadataStorageLike | undefined> | undefined;
   private storage: MetadataStorageLike | undefined;
 
@@ -59,14 +60,16 @@ export class ConstraintDeclarations {
       declarations = new Map();
       const { always = false, strictGroups = false, groups } = this.options;
       for (const metadata of storage.getTargetValidationMetadatas(type, '', always, strictGroups, groups)) {
-        const key = `${metadata.propertyName}\u0000${metadata.name ?? metadata.type}`;
-        if (!declarations.has(key)) {
-          declarations.set(key, { args: metadata.constraints ?? [], custom: isOwnMessage(metadata.message) });
+        let constraints = declarations.get(metadata.propertyName);
+        if (!constraints) declarations.set(metadata.propertyName, (constraints = new Map()));
+        const name = metadata.name ?? metadata.type;
+        if (!constraints.has(name)) {
+          constraints.set(name, { args: metadata.constraints ?? [], custom: isOwnMessage(metadata.message) });
         }
       }
       this.byClass.set(type, declarations);
     }
-    return declarations.get(`${property}\u0000${constraint}`);
+    return declarations.get(property)?.get(constraint);
   }
 }
 

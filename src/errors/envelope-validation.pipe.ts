@@ -30,6 +30,22 @@ interface Validated {
 }
 
 /**
+ * What the errors of one validation were found in, kept on their list (Nest
+ * hands that very list to the exception factory). The errors carry no
+ * `target` unless the app asks for one; the validated object gives the DTO
+ * class of every error (its stand-in constructor, for an array or a
+ * primitive, is gone again before the exception factory runs).
+ *
+ * Not a WeakMap keyed by the errors: a young value of an entry survives
+ * every scavenge while its key may be alive, so each request's validated
+ * object was promoted to the old generation, and a flood of 400s tripled
+ * the GC pauses.
+ */
+const VALIDATED = Symbol('validated');
+
+type ValidationErrors = ValidationError[] & { [VALIDATED]?: Validated };
+
+/**
  * Nest's `ValidationPipe` with safe defaults whose failures become
  * {@link ValidationFailedException}: one field error per failed constraint,
  * with its path, RFC 6901 pointer and localized message, never the rejected
@@ -47,14 +63,9 @@ export class EnvelopeValidationPipe extends ValidationPipe {
   private readonly bodyLimits: BodyLimits | false;
   /** With `transform` off, Nest's pipe with the app's own options gives back the value itself. */
   private readonly returnsValueAsGiven: boolean;
+  /** The envelope's factory builds the exception, not one of the app's: it reads {@link VALIDATED}. */
+  private readonly ownFactory: boolean;
   private readonly declarations: ConstraintDeclarations;
-  /**
-   * What each top-level error was found in. The errors carry no `target`
-   * unless the app asks for one; the validated object gives the DTO class
-   * of every error (its stand-in constructor, for an array or a primitive,
-   * is gone again before the exception factory runs).
-   */
-  private readonly validated = new WeakMap<ValidationError, Validated>();
 
   constructor(@Optional() options?: EnvelopeValidationPipeOptions) {
     const {
@@ -67,6 +78,7 @@ export class EnvelopeValidationPipe extends ValidationPipe {
     this.maxFieldErrors = maxFieldErrors;
     this.bodyLimits = bodyLimits;
     this.returnsValueAsGiven = !this.isTransformEnabled && !setsValidatorOptions(nestOptions);
+    this.ownFactory = !nestOptions.exceptionFactory;
     this.declarations = new ConstraintDeclarations(nestOptions.validatorPackage, this.validatorOptions);
   }
 
@@ -103,7 +115,7 @@ export class EnvelopeValidationPipe extends ValidationPipe {
     return async (errors: ValidationError[] = []) => {
       if (this.isDetailedOutputDisabled)
         return new ValidationFailedException([], 0, this.errorHttpStatusCode);
-      const validated = errors[0] && this.validated.get(errors[0]);
+      const validated = (errors as ValidationErrors)[VALIDATED];
       // the errors Nest's own factory would keep; the rest are counted as left out
       const budget = { remaining: this.maxErrorMessagesLength, isExceeded: false };
       const kept = this.limitValidationErrors(errors, budget);
@@ -126,10 +138,14 @@ export class EnvelopeValidationPipe extends ValidationPipe {
     validatorOptions?: ValidatorOptions,
   ): Promise<ValidationError[]> {
     const errors = await super.validate(object, validatorOptions);
-    if (errors.length > 0) {
+    // an app's own factory gets the list as Nest gives it; a list that cannot take the mark (a
+    // validator package's frozen one) leaves each error's class to its target
+    if (this.ownFactory && errors.length > 0 && Object.isExtensible(errors)) {
       const type = object.constructor;
-      const validated: Validated = { object, type: typeof type === 'function' ? type : undefined };
-      for (const error of errors) this.validated.set(error, validated);
+      (errors as ValidationErrors)[VALIDATED] = {
+        object,
+        type: typeof type === 'function' ? type : undefined,
+      };
     }
     return errors;
   }

@@ -150,7 +150,12 @@ export function displayPath(path: readonly (string | number)[]): string {
 /** RFC 6901 pointer: `/items/0/qty`, `~` and `/` escaped as `~0`, `~1`. */
 export function jsonPointer(path: readonly (string | number)[]): string {
   let out = '';
-  for (const part of path) out += '/' + String(part).replaceAll('~', '~0').replaceAll('/', '~1');
+  for (const part of path) {
+    if (typeof part === 'number') out += `/${part}`;
+    // most keys have neither: the two replacements cost every error answer more than the rest of its path
+    else if (!part.includes('~') && !part.includes('/')) out += `/${part}`;
+    else out += '/' + part.replaceAll('~', '~0').replaceAll('/', '~1');
+  }
   return out;
 }
 
