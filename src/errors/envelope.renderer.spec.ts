@@ -1,5 +1,6 @@
 import { afterEach, describe, it, expect, vi } from 'vitest';
-import { cleanPath, renderError, type RenderContext } from './envelope.renderer.js';
+import * as fc from 'fast-check';
+import { cleanPath, isoTimestamp, renderError, type RenderContext } from './envelope.renderer.js';
 import type { MappedError } from './envelope.mapper.js';
 import { BuiltInErrors, type ErrorEntry } from '../core/error-catalog.js';
 import { AppErrors } from '../../test/fixtures/app-errors.js';
@@ -83,6 +84,34 @@ describe('renderError', () => {
         expect(timestampAt('2026-01-02T03:04:05.006Z')).toBe('2026-01-02T03:04:05.006Z');
         expect(timestampAt('2026-01-02T03:04:05.007Z')).toBe('2026-01-02T03:04:05.007Z');
         expect(timestampAt('2025-12-31T23:59:59.999Z')).toBe('2025-12-31T23:59:59.999Z');
+      });
+
+      it("writes any time as Date's toISOString does, in whatever order times come", () => {
+        const year0 = Date.UTC(0, 0, 1) - 86_400_000;
+        const year10000 = Date.UTC(10000, 0, 1) + 86_400_000;
+        const times = fc.oneof(
+          fc.integer({ min: year0, max: year10000 }),
+          fc.double({ min: year0, max: year10000, noNaN: true }),
+          // the hours around a day's start, where the date part changes
+          fc
+            .tuple(
+              fc.integer({ min: -800_000, max: 800_000 }),
+              fc.integer({ min: -7_200_000, max: 7_200_000 }),
+            )
+            .map(([day, offset]) => day * 86_400_000 + offset),
+        );
+        fc.assert(
+          fc.property(fc.array(times, { minLength: 1, maxLength: 8 }), (list) => {
+            for (const ms of list) expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+          }),
+          { numRuns: 2000 },
+        );
+      });
+
+      it("throws Date's RangeError for a time Date cannot hold", () => {
+        for (const ms of [Number.NaN, Number.POSITIVE_INFINITY, 8.64e15 + 1]) {
+          expect(() => isoTimestamp(ms)).toThrow(RangeError);
+        }
       });
     });
 

@@ -157,17 +157,44 @@ export function renderAnswer(
   };
 }
 
-let isoMs = Number.NaN;
-let isoText = '';
+const DAY_MS = 86_400_000;
+let dayStart = Number.NaN;
+/** `2026-01-02T` of the day that starts at `dayStart`. */
+let dayPrefix = '';
 
-/** `new Date().toISOString()`, formatted once per millisecond: a flood of errors shares it. */
+/** `new Date().toISOString()` of now. */
 function isoNow(): string {
-  const now = Date.now();
-  if (now !== isoMs) {
-    isoMs = now;
-    isoText = new Date(now).toISOString();
+  return isoTimestamp(Date.now());
+}
+
+/**
+ * `new Date(ms).toISOString()`, which takes about 0.8 µs a call, more than
+ * the rest of an error's envelope: the date part is formatted once a day,
+ * the time of day here. Outside the years 0000-9999 Date's own form
+ * (`+010000-...`) is kept.
+ */
+export function isoTimestamp(ms: number): string {
+  // a Date's time is whole milliseconds, cut toward zero
+  const time = Math.trunc(ms);
+  let since = time - dayStart;
+  if (!(since >= 0 && since < DAY_MS)) {
+    const start = Math.floor(time / DAY_MS) * DAY_MS;
+    // NaN, a time out of Date's range, or a year past 9999: Date's own answer (or its RangeError)
+    const date = Number.isFinite(start) ? new Date(start).toISOString() : '';
+    if (date.length !== 24) return new Date(ms).toISOString();
+    dayStart = start;
+    dayPrefix = date.slice(0, 11);
+    since = time - start;
   }
-  return isoText;
+  const hours = Math.floor(since / 3_600_000);
+  const minutes = Math.floor(since / 60_000) % 60;
+  const seconds = Math.floor(since / 1000) % 60;
+  const millis = since % 1000;
+  return `${dayPrefix}${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : `${value}`;
 }
 
 /** True when `json` takes more than `max` bytes as UTF-8 (each UTF-16 unit is 1 to 3 bytes). */
