@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeMatchers } from '../src/testing/index.js';
@@ -218,6 +219,47 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     const res = await get('/users/1');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: '1', name: 'Ada' });
+  });
+});
+
+describe("Fastify's own hooks see error answers", () => {
+  const sent: { status: number; payload: unknown }[] = [];
+  const finished: number[] = [];
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp('fastify', undefined, {
+      configure: (created) => {
+        const fastify = (created as NestFastifyApplication).getHttpAdapter().getInstance();
+        fastify.addHook('onSend', (_request, reply, payload, done) => {
+          sent.push({ status: reply.statusCode, payload });
+          done(null, payload);
+        });
+        fastify.addHook('onResponse', (_request, reply, done) => {
+          finished.push(reply.statusCode);
+          done();
+        });
+      },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each([
+    ['/users/42', 404, 'USER_NOT_FOUND'],
+    ['/crash', 500, 'INTERNAL_ERROR'],
+  ])('%s: onSend gets the envelope as JSON text, and onResponse its status', async (path, status, reason) => {
+    sent.length = 0;
+    finished.length = 0;
+    const res = await request(app.getHttpServer()).get(path);
+    expect(res.status).toBe(status);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.status).toBe(status);
+    expect(typeof sent[0]!.payload).toBe('string');
+    expect(JSON.parse(sent[0]!.payload as string)).toMatchObject({ reason, requestId: res.body.requestId });
+    expect(sent[0]!.payload).toBe(res.text);
+    await expect.poll(() => finished).toEqual([status]);
   });
 });
 

@@ -72,6 +72,14 @@ type ResponseLike = {
   raw?: ServerResponse;
 };
 
+/** A Fastify `Reply`, as the filter sends through it. */
+type FastifyReplyLike = ResponseLike & { code(status: number): { send(payload: string): unknown } };
+
+/** A Fastify `Reply` (not the raw response Nest gives some contexts). */
+function isFastifyReply(response: ResponseLike): response is FastifyReplyLike {
+  return response.raw !== undefined && typeof (response as Partial<FastifyReplyLike>).code === 'function';
+}
+
 /** Where a failure happened, for its answer and its log line. */
 interface FailureSite {
   /** `GET`, `RPC`, `GraphQL`, `WS`. */
@@ -302,8 +310,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     adapter.setHeader(response, 'cache-control', 'no-store');
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     adapter.setHeader(response, 'content-language', rendered.locale);
-    if (adapter.getType?.() === 'express')
-      endExpressResponse(response as ServerResponse, rendered.status, json);
+    const type = adapter.getType?.();
+    if (type === 'express') endExpressResponse(response as ServerResponse, rendered.status, json);
+    // through Fastify's own send (its onSend and onResponse hooks run), without the checks Nest's
+    // `reply` makes of a body for a stream, an Error or a content type, which a JSON string passes
+    else if (type === 'fastify' && isFastifyReply(response)) response.code(rendered.status).send(json);
     else adapter.reply(response, json, rendered.status);
   }
 
