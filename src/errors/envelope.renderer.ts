@@ -168,10 +168,10 @@ function isoNow(): string {
 }
 
 /**
- * `new Date(ms).toISOString()`, which takes about 0.8 µs a call, more than
- * the rest of an error's envelope: the date part is formatted once a day,
- * the time of day here. Outside the years 0000-9999 Date's own form
- * (`+010000-...`) is kept.
+ * `new Date(ms).toISOString()`, which takes about 0.7 µs a call (Node 20
+ * and 24), a large share of an error's envelope: the date part is formatted
+ * once a day, the time of day here (about 0.1 µs). Outside the years
+ * 0000-9999 Date's own form (`+010000-...`) is kept.
  */
 export function isoTimestamp(ms: number): string {
   // a Date's time is whole milliseconds, cut toward zero
