@@ -1,4 +1,4 @@
-import { Body, Controller, type INestApplication, Module, Post } from '@nestjs/common';
+import { All, Body, Controller, Delete, Get, type INestApplication, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -11,6 +11,21 @@ class UncheckedController {
   /** Takes any JSON: the validation pipe has no class to check it against, only the guard sees it. */
   @Post('unchecked')
   unchecked(@Body() body: unknown) {
+    return { kind: Array.isArray(body) ? 'array' : typeof body };
+  }
+
+  @Get('unchecked')
+  read() {
+    return { kind: 'none' };
+  }
+
+  @Delete('unchecked')
+  remove(@Body() body: unknown) {
+    return { kind: Array.isArray(body) ? 'array' : typeof body };
+  }
+
+  @All('any')
+  any(@Body() body: unknown) {
     return { kind: Array.isArray(body) ? 'array' : typeof body };
   }
 }
@@ -49,6 +64,48 @@ describe('the Fastify JSON shape guard, by body size', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ reason: 'VALIDATION_FAILED' });
     expect(res.body.errors[0]).toMatchObject({ constraint: 'maxDepth' });
+  });
+
+  it('refuses a larger body too deep on any method Fastify reads a body for', async () => {
+    const res = await request(app.getHttpServer())
+      .delete('/unchecked')
+      .set('Content-Type', 'application/json')
+      .send(deepBody(40, JSON_GUARD_MIN_BYTES + 1));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ constraint: 'maxDepth' });
+  });
+
+  it('refuses a larger body too deep sent to an unknown route (Fastify parses it there too)', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/nowhere')
+      .set('Content-Type', 'application/json')
+      .send(deepBody(40, JSON_GUARD_MIN_BYTES + 1));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ constraint: 'maxDepth' });
+  });
+
+  it('answers an unknown route 404 when its body is within the bounds', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/nowhere')
+      .set('Content-Type', 'application/json')
+      .send(deepBody(3, JSON_GUARD_MIN_BYTES + 1));
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ reason: 'NOT_FOUND' });
+  });
+
+  it('hooks only the routes Fastify reads a body for: a GET costs no turn of the preParsing runner', () => {
+    const routes: string = app
+      .getHttpAdapter()
+      .getInstance()
+      .printRoutes({ includeHooks: true, commonPrefix: false });
+    // one block per route: its path and methods, then one line per kind of hook
+    const blocks = routes.split(/\n(?=\S*\s*\/)/);
+    const hooksOf = (route: string) => blocks.find((block) => block.includes(route)) ?? '';
+    expect(hooksOf('/unchecked (POST, DELETE)')).toMatch(/\(preParsing\) \["guardJsonBody\(\)"\]/);
+    expect(hooksOf('/any (GET, HEAD, TRACE, DELETE')).toMatch(/\(preParsing\) \["guardJsonBody\(\)"\]/);
+    expect(hooksOf('/unchecked (GET)')).toMatch(/\(onRequest\)/);
+    expect(hooksOf('/unchecked (GET)')).not.toContain('preParsing');
+    expect(hooksOf('/unchecked (HEAD)')).not.toContain('preParsing');
   });
 
   it('refuses a chunked body (no declared length) too deep, however small', async () => {

@@ -9,7 +9,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { throwError, type Observable } from 'rxjs';
 import { RESOLVED_ERRORS_OPTIONS } from './errors.constants.js';
@@ -29,7 +28,7 @@ import { writesFields } from './log-format.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderAnswer, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from '../core/i18n/locale.js';
-import { answeredAtDeadline, isSafeRequestId, rawRequest, requestContext } from '../core/request-context.js';
+import { answeredAtDeadline, rawRequest, requestContext, requestIdFrom } from '../core/request-context.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
 import { messageFacts } from './contexts/rpc.context.js';
 import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';
@@ -243,7 +242,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
       method,
       path,
       locale: negotiateLocale(header('accept-language'), this.options.locales, this.options.defaultLocale),
-      requestId: isSafeRequestId(inbound) ? inbound : randomUUID(),
+      requestId: requestIdFrom(inbound),
       startedAt: undefined,
     };
   }

@@ -159,22 +159,33 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
+type PreParsingHook = (
+  request: { headers: Record<string, string | string[] | undefined> },
+  reply: unknown,
+  payload: NodeJS.ReadableStream,
+  done: (error: Error | null, payload?: NodeJS.ReadableStream) => void,
+) => void;
+type Hooks = PreParsingHook | PreParsingHook[] | undefined;
+type RouteOptions = { method: string | string[]; preParsing?: Hooks };
 type FastifyLike = {
-  addHook(
-    name: 'preParsing',
-    hook: (
-      request: { headers: Record<string, string | string[] | undefined> },
-      reply: unknown,
-      payload: NodeJS.ReadableStream,
-      done: (error: Error | null, payload?: NodeJS.ReadableStream) => void,
-    ) => void,
-  ): unknown;
+  addHook(name: 'onRoute', hook: (route: RouteOptions) => void): unknown;
+  setNotFoundHandler(options?: unknown, handler?: unknown): unknown;
 };
+
+/** Methods whose body Fastify never reads: a route of only these needs no guard. */
+const BODYLESS = new Set(['GET', 'HEAD', 'TRACE']);
 
 /**
  * On Fastify, puts a {@link JsonShapeGuard} in front of the parser of every
  * JSON body (a `preParsing` hook). Express' parser reads at most its 100 KB
  * limit by default, and the validation pipe checks the parsed body there.
+ *
+ * The hook goes on each route that can take a body and on the 404 handler
+ * (whose route Fastify parses a body for too), not on the whole app: a
+ * `preParsing` hook anywhere costs every request of the routes it covers a
+ * turn of Fastify's hook runner, and a GET body is never parsed. Routes
+ * must be added after this runs (Nest adds its own, and its 404 handler,
+ * during `init`, after the modules' `configure`).
  */
 export function installJsonShapeGuard(
   adapter: { getType?(): string; getInstance(): unknown } | undefined,
@@ -182,7 +193,7 @@ export function installJsonShapeGuard(
   validationStatus: number,
 ): void {
   if (adapter?.getType?.() !== 'fastify') return;
-  (adapter.getInstance() as FastifyLike).addHook('preParsing', (request, _reply, payload, done) => {
+  const guardJsonBody: PreParsingHook = (request, _reply, payload, done) => {
     const type = request.headers['content-type'];
     if (
       isSmall(request.headers['content-length']) ||
@@ -196,7 +207,30 @@ export function installJsonShapeGuard(
     // a client that goes away mid-body ends the guard too, with the same error
     pipeline(payload, guard, ignore);
     done(null, guard);
+  };
+  const instance = adapter.getInstance() as FastifyLike;
+  instance.addHook('onRoute', (route) => {
+    const methods = typeof route.method === 'string' ? [route.method] : route.method;
+    if (methods.every((method) => BODYLESS.has(method.toUpperCase()))) return;
+    route.preParsing = withHook(route.preParsing, guardJsonBody);
   });
+  // Fastify runs the hooks given with the 404 handler after the app's own, as it does a route's
+  const setNotFoundHandler = instance.setNotFoundHandler;
+  instance.setNotFoundHandler = function (this: unknown, options?: unknown, handler?: unknown) {
+    if (typeof options === 'function') [options, handler] = [{}, options];
+    const given = (options ?? {}) as { preParsing?: Hooks };
+    return setNotFoundHandler.call(
+      this,
+      { ...given, preParsing: withHook(given.preParsing, guardJsonBody) },
+      handler,
+    );
+  };
+}
+
+/** The route's own `preParsing` hooks, then `hook`. */
+function withHook(hooks: Hooks, hook: PreParsingHook): PreParsingHook | PreParsingHook[] {
+  if (hooks === undefined) return hook;
+  return Array.isArray(hooks) ? [...hooks, hook] : [hooks, hook];
 }
 
 function ignore(): void {}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { freshUuid, requestIdFrom } from './request-context.js';
+
+describe('freshUuid', () => {
+  // more than one batch, so the refill and the ids on both sides of it are covered
+  const ids = Array.from({ length: 1000 }, () => freshUuid());
+
+  it('makes version 4 UUIDs of the RFC 9562 variant, in lowercase', () => {
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+  });
+
+  it('never gives the same id twice', () => {
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('draws every hex digit of the random part (not a fixed pattern)', () => {
+    // the 30 random digits of each id: positions other than the version and variant digits
+    const digits = new Set(
+      ids.flatMap((id) => [...id.replaceAll('-', '')].filter((_, at) => at !== 12 && at !== 16)),
+    );
+    expect([...digits].toSorted().join('')).toBe('0123456789abcdef');
+  });
+
+  it('gives an id that is its own string, not a view that later ids change', () => {
+    const first = freshUuid();
+    const copy = `${first}`;
+    for (let i = 0; i < 600; i++) freshUuid();
+    expect(first).toBe(copy);
+  });
+});
+
+describe('requestIdFrom', () => {
+  it('reuses a safe inbound id', () => {
+    expect(requestIdFrom('abc-123:x.y_z')).toBe('abc-123:x.y_z');
+  });
+
+  it.each([undefined, '', 'a b', 'x'.repeat(129), ['a'], 42])('makes a UUID for %j', (inbound) => {
+    expect(requestIdFrom(inbound)).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+});
