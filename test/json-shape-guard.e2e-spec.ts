@@ -50,8 +50,10 @@ describe('the Fastify JSON shape guard, by body size', () => {
     await app?.close();
   });
 
-  const post = (body: string) =>
-    request(app.getHttpServer()).post('/unchecked').set('Content-Type', 'application/json').send(body);
+  const send = (method: 'post' | 'delete', path: string, body: string) =>
+    request(app.getHttpServer())[method](path).set('Content-Type', 'application/json').send(body);
+  const post = (body: string) => send('post', '/unchecked', body);
+  const tooDeep = deepBody(40, JSON_GUARD_MIN_BYTES + 1);
 
   it('leaves a body of a small declared length to the parser (cheaper than streaming it through the guard)', async () => {
     const res = await post(deepBody(40, JSON_GUARD_MIN_BYTES));
@@ -60,35 +62,23 @@ describe('the Fastify JSON shape guard, by body size', () => {
   });
 
   it('refuses a larger body too deep before it is parsed', async () => {
-    const res = await post(deepBody(40, JSON_GUARD_MIN_BYTES + 1));
+    const res = await post(tooDeep);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ reason: 'VALIDATION_FAILED' });
     expect(res.body.errors[0]).toMatchObject({ constraint: 'maxDepth' });
   });
 
-  it('refuses a larger body too deep on any method Fastify reads a body for', async () => {
-    const res = await request(app.getHttpServer())
-      .delete('/unchecked')
-      .set('Content-Type', 'application/json')
-      .send(deepBody(40, JSON_GUARD_MIN_BYTES + 1));
-    expect(res.status).toBe(400);
-    expect(res.body.errors[0]).toMatchObject({ constraint: 'maxDepth' });
-  });
-
-  it('refuses a larger body too deep sent to an unknown route (Fastify parses it there too)', async () => {
-    const res = await request(app.getHttpServer())
-      .post('/nowhere')
-      .set('Content-Type', 'application/json')
-      .send(deepBody(40, JSON_GUARD_MIN_BYTES + 1));
+  it.each([
+    ['on any method Fastify reads a body for', 'delete', '/unchecked'],
+    ['sent to an unknown route (Fastify parses it there too)', 'post', '/nowhere'],
+  ] as const)('refuses a larger body too deep %s', async (_, method, path) => {
+    const res = await send(method, path, tooDeep);
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ constraint: 'maxDepth' });
   });
 
   it('answers an unknown route 404 when its body is within the bounds', async () => {
-    const res = await request(app.getHttpServer())
-      .post('/nowhere')
-      .set('Content-Type', 'application/json')
-      .send(deepBody(3, JSON_GUARD_MIN_BYTES + 1));
+    const res = await send('post', '/nowhere', deepBody(3, JSON_GUARD_MIN_BYTES + 1));
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ reason: 'NOT_FOUND' });
   });
