@@ -233,7 +233,7 @@ interface Plan {
 function planOf(args: BenchArgs): Plan {
   return args.quick
     ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.5 }
-    : { rounds: 10, instances: 5, seconds: 2, warmupSeconds: 1 };
+    : { rounds: 9, instances: 3, seconds: 2, warmupSeconds: 1 };
 }
 
 function describePlan(plan: Plan): string {
