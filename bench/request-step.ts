@@ -48,12 +48,34 @@ function measureIds(count: number, make: () => string): number {
   return (used.user + used.system) / count;
 }
 
+/**
+ * The medians of `first` and `second` over `rounds` rounds: each goes first every other round,
+ * and an extra first round warms both up.
+ */
+function alternating(rounds: number, first: () => number, second: () => number): [number, number] {
+  const firsts: number[] = [];
+  const seconds: number[] = [];
+  for (let round = 0; round < rounds + 1; round++) {
+    let a: number;
+    let b: number;
+    if (round % 2 === 0) {
+      a = first();
+      b = second();
+    } else {
+      b = second();
+      a = first();
+    }
+    if (round === 0) continue;
+    firsts.push(a);
+    seconds.push(b);
+  }
+  return [median(firsts), median(seconds)];
+}
+
 export function runRequestStep(args: BenchArgs): StepCost {
   const count = args.quick ? 10_000 : 50_000;
   const rounds = args.quick ? 3 : 11;
   const never = answerThrough({ catch: () => undefined });
-  const plain: number[] = [];
-  const withDeadline: number[] = [];
   const withDeadlines = (): number =>
     measure(
       count,
@@ -62,40 +84,13 @@ export function runRequestStep(args: BenchArgs): StepCost {
         never,
       ),
     );
-  for (let round = 0; round < rounds + 1; round++) {
-    // each goes first every other round; the first round warms both up
-    let a: number;
-    let b: number;
-    if (round % 2 === 0) {
-      a = measure(count, undefined);
-      b = withDeadlines();
-    } else {
-      b = withDeadlines();
-      a = measure(count, undefined);
-    }
-    if (round === 0) continue;
-    plain.push(a);
-    withDeadline.push(b);
-  }
-  const ours: number[] = [];
-  const node: number[] = [];
-  for (let round = 0; round < rounds + 1; round++) {
-    // the same alternation
-    const id = (make: () => string): number => measureIds(count * 4, make);
-    const [a, b] =
-      round % 2 === 0 ? [id(freshUuid), id(randomUUID)] : [id(randomUUID), id(freshUuid)].toReversed();
-    if (round === 0) continue;
-    ours.push(a!);
-    node.push(b!);
-  }
-  return {
-    count,
+  const [plain, withDeadline] = alternating(rounds, () => measure(count, undefined), withDeadlines);
+  const [freshId, randomUuid] = alternating(
     rounds,
-    plain: median(plain),
-    withDeadline: median(withDeadline),
-    freshId: median(ours),
-    randomUuid: median(node),
-  };
+    () => measureIds(count * 4, freshUuid),
+    () => measureIds(count * 4, randomUUID),
+  );
+  return { count, rounds, plain, withDeadline, freshId, randomUuid };
 }
 
 /** What the step measured alone. */
