@@ -128,4 +128,25 @@ describe('EnvelopeValidationPipe', () => {
     );
     expect([error.status, error.issues, error.issueCount]).toEqual([422, [], 0]);
   });
+
+  it('holds a body to its bounds when only expectedType names its class', async () => {
+    const pipe = new EnvelopeValidationPipe({
+      expectedType: GridDto,
+      bodyLimits: { maxBodyDepth: 8, maxArrayLength: 3, maxBodyNodes: 100 },
+    });
+    const untyped: ArgumentMetadata = { type: 'body', metatype: undefined, data: '' };
+    const cells = Array.from({ length: 4 }, () => ({ n: 6 }));
+    const error: unknown = await pipe
+      .transform({ cells, corner: { n: 6 } }, untyped)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationFailedException);
+    expect((error as ValidationFailedException).issues).toMatchObject([
+      { path: ['cells'], constraint: 'arrayMaxSize', args: [3] },
+    ]);
+    // within the bounds, the same untyped param is validated against expectedType
+    await expect(pipe.transform({ cells: cells.slice(1), corner: { n: 6 } }, untyped)).resolves.toBeDefined();
+    await expect(pipe.transform({ cells: [{ n: 1 }], corner: { n: 6 } }, untyped)).rejects.toBeInstanceOf(
+      ValidationFailedException,
+    );
+  });
 });

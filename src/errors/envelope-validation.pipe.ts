@@ -95,8 +95,9 @@ export class EnvelopeValidationPipe extends ValidationPipe {
     return this.validateValue(value, metadata);
   }
 
+  /** `metadata` is the param's; the class may come from `expectedType` (checked already by `transform`). */
   private async validateValue(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (this.bodyLimits && value !== null && typeof value === 'object' && this.toValidate(metadata)) {
+    if (this.bodyLimits && value !== null && typeof value === 'object') {
       const violation = checkBody(value, this.bodyLimits);
       if (violation) throw bodyLimitException(violation, this.errorHttpStatusCode);
     }
