@@ -22,6 +22,7 @@ import { RequestIdMiddleware } from '../errors/request-id.middleware.js';
 import { envelopeStreamErrors } from '../errors/stream-errors.js';
 import { SuccessEnvelopeInterceptor } from '../errors/success-envelope.interceptor.js';
 import { checkOptions, isObject } from '../shared/option-checks.js';
+import { keepTickEntryShapes } from '../shared/tick-entries.js';
 import { injectsAnyOf } from './injected-tokens.js';
 import {
   ERRORS_EXTRAS_RULE,
@@ -29,6 +30,9 @@ import {
   type ResolvedErrorsOptions,
   resolveErrorsOptions,
 } from './errors-module.options.js';
+
+// as the app loads, before its start-up collects the shapes of `process.nextTick`'s entries
+keepTickEntryShapes();
 
 /**
  * Options that change what the module installs. They sit next to the
