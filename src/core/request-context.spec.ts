@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshUuid, requestIdFrom } from './request-context.js';
+import { freshUuid, headerKey, requestIdFrom } from './request-context.js';
 
 describe('freshUuid', () => {
   // more than one batch, so the refill and the ids on both sides of it are covered
@@ -40,5 +40,19 @@ describe('requestIdFrom', () => {
     expect(requestIdFrom(inbound)).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
+  });
+});
+
+describe('headerKey', () => {
+  it('gives the lowercase name, the same string for the same header', () => {
+    const key = headerKey('X-Request-Id');
+    expect(key).toBe('x-request-id');
+    expect(headerKey(['X', 'Request', 'Id'].join('-'))).toBe(key);
+  });
+
+  it('follows a header that changes (two modules, two names)', () => {
+    expect(headerKey('X-Correlation-Id')).toBe('x-correlation-id');
+    expect(headerKey('X-Request-Id')).toBe('x-request-id');
+    expect(headerKey('traceparent')).toBe('traceparent');
   });
 });

@@ -28,7 +28,13 @@ import { writesFields } from './log-format.js';
 import { INTERNAL_ERROR_MAPPING, mapException, type MappedError } from './envelope.mapper.js';
 import { renderAnswer, cleanPath, envelopeFacts, type RenderedError } from './envelope.renderer.js';
 import { negotiateLocale } from '../core/i18n/locale.js';
-import { answeredAtDeadline, rawRequest, requestContext, requestIdFrom } from '../core/request-context.js';
+import {
+  answeredAtDeadline,
+  headerKey,
+  rawRequest,
+  requestContext,
+  requestIdFrom,
+} from '../core/request-context.js';
 import { registerFrameworkErrorHandler } from './fastify-framework-errors.js';
 import { messageFacts } from './contexts/rpc.context.js';
 import { GraphqlEnvelopeError, resolverFacts } from './contexts/graphql.context.js';
@@ -305,11 +311,12 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     }
     // only those set: removing one that is not there costs a Fastify reply a delete on its header map
     for (const name of STALE_HEADERS) if (response.hasHeader?.(name)) response.removeHeader?.(name);
+    const type = adapter.getType?.();
+    const idHeader = this.options.requestIdHeader;
     adapter.setHeader(response, 'content-type', rendered.contentType);
     adapter.setHeader(response, 'cache-control', 'no-store');
-    adapter.setHeader(response, this.options.requestIdHeader, requestId);
+    adapter.setHeader(response, type === 'fastify' ? headerKey(idHeader) : idHeader, requestId);
     adapter.setHeader(response, 'content-language', rendered.locale);
-    const type = adapter.getType?.();
     if (type === 'express') endExpressResponse(response as ServerResponse, rendered.status, json);
     // through Fastify's own send (its onSend and onResponse hooks run), without the checks Nest's
     // `reply` makes of a body for a stream, an Error or a content type, which a JSON string passes

@@ -1,6 +1,6 @@
 import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestContext, runInRequestContext } from '../core/request-context.js';
+import { headerKey, requestContext, runInRequestContext } from '../core/request-context.js';
 import type { RequestDeadlines } from './request-deadlines.js';
 
 interface HookOptions {
@@ -84,4 +84,5 @@ export function enterRequest<R>(
 /** How a Node response (Express, a Nest middleware) and a Fastify reply take a header. */
 export const SET_HEADER = (response: ServerResponse, name: string, value: string): unknown =>
   response.setHeader(name, value);
-const REPLY_HEADER = (reply: ReplyLike, name: string, value: string) => reply.header(name, value);
+/** Fastify lowercases every name it is given (the header it sends is lowercase either way): this one is already. */
+const REPLY_HEADER = (reply: ReplyLike, name: string, value: string) => reply.header(headerKey(name), value);
