@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { freshUuid, headerKey, requestIdFrom } from './request-context.js';
 
@@ -21,6 +23,26 @@ describe('freshUuid', () => {
       ids.flatMap((id) => [...id.replaceAll('-', '')].filter((_, at) => at !== 12 && at !== 16)),
     );
     expect([...digits].toSorted().join('')).toBe('0123456789abcdef');
+  });
+
+  it('gives an id that holds only itself, not the text of its whole batch', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapAfterGc = (): number => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heapAfterGc();
+    // one id of each of 1,000 batches: as slices of a string per batch they would hold 9 MB
+    const kept: string[] = [];
+    for (let batch = 0; batch < 1000; batch++) {
+      kept.push(freshUuid());
+      for (let i = 1; i < 256; i++) freshUuid();
+    }
+    const held = heapAfterGc() - before;
+    expect(kept).toHaveLength(1000);
+    expect(held).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('gives an id that is its own string, not a view that later ids change', () => {
