@@ -12,7 +12,7 @@ describe('CrashSites', () => {
     sites.remember(first, throwSite(first.stack!));
     // another error of the same class and message is recalled without reading its stack
     const again = thrownHere();
-    expect(sites.recall(again)).toBe(throwSite(first.stack!));
+    expect(sites.recall(again)?.at).toBe(throwSite(first.stack!));
     expect(sites.recall(new RangeError('x is undefined'))).toBeUndefined();
     expect(sites.recall(new TypeError('y is undefined'))).toBeUndefined();
   });
@@ -23,12 +23,40 @@ describe('CrashSites', () => {
     const there = thrownThere();
     sites.remember(here, throwSite(here.stack!));
     sites.remember(there, throwSite(there.stack!));
-    expect(sites.recall(thrownHere())).toContain('thrownThere');
+    expect(sites.recall(thrownHere())?.at).toContain('thrownThere');
+  });
+
+  it('keys a site once per kind, and gives back the same site while it does not move', () => {
+    const sites = new CrashSites();
+    const first = thrownHere();
+    const at = throwSite(first.stack!);
+    const site = sites.remember(first, at)!;
+    expect(sites.remember(thrownHere(), at)).toBe(site);
+    const key = site.keyOf('500 INTERNAL_ERROR(10000)');
+    expect(key).toBe(`500 INTERNAL_ERROR(10000) ${at}`);
+    // the very string again, not one built anew
+    expect(site.keyOf('500 INTERNAL_ERROR(10000)')).toBe(key);
+    expect(site.keyOf('503 UPSTREAM_DOWN(10003)')).toBe(`503 UPSTREAM_DOWN(10003) ${at}`);
+    // thrown elsewhere now: a new site, which the class and message recall from here on
+    const moved = sites.remember(thrownThere(), 'TypeError at elsewhere')!;
+    expect(moved).not.toBe(site);
+    expect(sites.recall(thrownHere())).toBe(moved);
+  });
+
+  it('tells errors apart by class and by message, a message by its first 200 characters', () => {
+    const sites = new CrashSites();
+    sites.remember(new TypeError('a'), 'one');
+    sites.remember(new RangeError('a'), 'two');
+    sites.remember(new TypeError(`${'x'.repeat(200)}1`), 'three');
+    expect(sites.recall(new TypeError('a'))?.at).toBe('one');
+    expect(sites.recall(new RangeError('a'))?.at).toBe('two');
+    expect(sites.recall(new TypeError(`${'x'.repeat(200)}2`))?.at).toBe('three');
+    expect(sites.recall(new TypeError('b'))).toBeUndefined();
   });
 
   it('remembers nothing of what is not an Error, nor of an error whose message cannot be read', () => {
     const sites = new CrashSites();
-    sites.remember('boom', 'site');
+    expect(sites.remember('boom', 'site')).toBeUndefined();
     expect(sites.recall('boom')).toBeUndefined();
     const hostile = new Error('x');
     Object.defineProperty(hostile, 'message', {

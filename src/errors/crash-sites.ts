@@ -9,30 +9,74 @@
 const MAX_REMEMBERED = 1000;
 const MAX_MESSAGE = 200;
 
-export class CrashSites {
-  private readonly sites = new Map<string, string>();
+/** Where errors of one class and message were last thrown. */
+export class CrashSite {
+  private kind = '';
+  private key = '';
 
-  /** The throw site last read for an error of this class and message, if any. */
-  recall(error: unknown): string | undefined {
-    const key = memoKey(error);
-    return key === undefined ? undefined : this.sites.get(key);
-  }
+  /** `TypeError at OrdersService.total (file:///app/orders.service.js:12:7)`: see {@link throwSite}. */
+  constructor(readonly at: string) {}
 
-  /** Remembers where an error of this class and message was thrown. */
-  remember(error: unknown, site: string): void {
-    const key = memoKey(error);
-    if (key === undefined) return;
-    if (this.sites.size >= MAX_REMEMBERED && !this.sites.has(key)) this.sites.clear();
-    this.sites.set(key, site);
+  /**
+   * The log protection's key of a failure of `kind` thrown here: made once
+   * while the kind stays the same, so a flood of one crash builds (and
+   * hashes) no new string per request.
+   */
+  keyOf(kind: string): string {
+    if (kind !== this.kind) {
+      this.key = `${kind} ${this.at}`;
+      this.kind = kind;
+    }
+    return this.key;
   }
 }
 
-function memoKey(error: unknown): string | undefined {
+export class CrashSites {
+  /** By class name, then message: lookups of strings that are mostly the same objects each time, no key built. */
+  private readonly sites = new Map<string, Map<string, CrashSite>>();
+  private size = 0;
+
+  /** Where an error of this class and message was last thrown, if known. */
+  recall(error: unknown): CrashSite | undefined {
+    const identity = identify(error);
+    return identity && this.sites.get(identity.name)?.get(identity.message);
+  }
+
+  /**
+   * Remembers where an error of this class and message was thrown, and
+   * gives the site back; `undefined` for what cannot be told apart.
+   */
+  remember(error: unknown, at: string): CrashSite | undefined {
+    const identity = identify(error);
+    if (!identity) return undefined;
+    let byMessage = this.sites.get(identity.name);
+    const known = byMessage?.get(identity.message);
+    if (known?.at === at) return known;
+    if (known === undefined) {
+      if (this.size >= MAX_REMEMBERED) {
+        this.sites.clear();
+        this.size = 0;
+        byMessage = undefined;
+      }
+      this.size++;
+    }
+    if (byMessage === undefined) {
+      byMessage = new Map();
+      this.sites.set(identity.name, byMessage);
+    }
+    const site = new CrashSite(at);
+    byMessage.set(identity.message, site);
+    return site;
+  }
+}
+
+/** The class name and message (its first characters) of an error whose name and message both read as strings. */
+function identify(error: unknown): { name: string; message: string } | undefined {
   if (!(error instanceof Error)) return undefined;
   try {
     const { name, message } = error;
     if (typeof name !== 'string' || typeof message !== 'string') return undefined;
-    return `${name}\u0000${message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE) : message}`;
+    return { name, message: message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE) : message };
   } catch {
     return undefined;
   }

@@ -125,6 +125,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
   protected readonly logger = new Logger('ErrorEnvelope');
   private readonly limiter: LogRateLimiter | undefined;
   private readonly crashSites = new CrashSites();
+  private readonly kinds = new WeakMap<MappedError['entry'], { status: number; kind: string }>();
 
   constructor(
     @Inject(RESOLVED_ERRORS_OPTIONS) protected readonly options: ResolvedInboundOptions,
@@ -331,26 +332,20 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
    */
   protected log(answer: Answer<unknown>, site: FailureSite): void {
     const { mapped, logged, rendered } = answer;
-    const kind = `${rendered.status} ${mapped.entry.reason}(${mapped.entry.code})`;
     const serverFault = mapped.status >= 500;
     recordFailureOnSpan(mapped.entry, rendered.status, serverFault, site.requestId);
     const level = serverFault ? 'error' : this.options.clientErrorLogLevel;
     if (!level) return;
     let stack: string | undefined;
-    let key = kind;
+    let key = this.kindOf(mapped.entry, rendered.status);
     if (serverFault) {
       // a 5xx is a kind of its own per error class and throw site, so a new crash is not left out;
       // one whose site is known and whose lines are spent is counted without formatting its stack
       const known = this.crashSites.recall(logged);
-      const knownKey = known === undefined ? undefined : `${kind} ${known}`;
-      if (knownKey !== undefined && this.limiter?.isSpent(knownKey)) {
-        this.limiter.admit(knownKey, knownKey);
-        return;
-      }
+      if (known !== undefined && this.limiter?.countIfSpent(known.keyOf(key))) return;
       stack = stackWithCauses(logged);
       const thrownAt = throwSite(stack);
-      this.crashSites.remember(logged, thrownAt);
-      key = `${kind} ${thrownAt}`;
+      key = this.crashSites.remember(logged, thrownAt)?.keyOf(key) ?? `${key} ${thrownAt}`;
     }
     if (this.limiter && !this.limiter.admit(key, key)) return;
     const facts: FailureFacts = {
@@ -377,6 +372,19 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     }
     const cause = causeSummary(logged);
     this.logger[level](cause ? `${line} cause: ${cause}` : line);
+  }
+
+  /**
+   * `500 INTERNAL_ERROR(10000)`: the kind of a failure, which keys its lines
+   * in the log protection. Made once per catalog entry (and status), so a
+   * flood of one failure builds and hashes no new key per request.
+   */
+  private kindOf(entry: MappedError['entry'], status: number): string {
+    const known = this.kinds.get(entry);
+    if (known?.status === status) return known.kind;
+    const kind = `${status} ${entry.reason}(${entry.code})`;
+    this.kinds.set(entry, { status, kind });
+    return kind;
   }
 
   /** The line of an app's own `RpcException` / `WsException`, answered as Nest does. */

@@ -38,16 +38,35 @@ function setup(lines = 3, intervalMs = 1000) {
 }
 
 describe('LogRateLimiter', () => {
-  it("tells whether a kind's lines are spent, without counting anything", () => {
+  it('counts a line of a kind whose lines are spent, and nothing of one that may still write', () => {
     const { clock, limiter, burst, summaries } = setup(2, 1000);
-    expect(limiter.isSpent('a')).toBe(false);
-    expect(burst('a', 2)).toBe(2);
-    expect(limiter.isSpent('a')).toBe(true);
-    expect(limiter.isSpent('b')).toBe(false);
+    // not seen yet, and not spent yet: nothing counted, the caller admits its line
+    expect(limiter.countIfSpent('a')).toBe(false);
+    expect(burst('a', 1)).toBe(1);
+    expect(limiter.countIfSpent('a')).toBe(false);
+    expect(burst('a', 1)).toBe(1);
+    // spent: counted here, as admit would count it
+    expect(limiter.countIfSpent('a')).toBe(true);
+    expect(limiter.countIfSpent('a')).toBe(true);
+    expect(limiter.countIfSpent('b')).toBe(false);
+    expect(clock.pending()).toBe(1);
     clock.advance(1000);
-    // a window that ended is not spent, and asking left nothing to summarize
-    expect(limiter.isSpent('a')).toBe(false);
-    expect(summaries).toEqual([]);
+    expect(summaries).toEqual([{ key: 'a', label: 'label of a', suppressed: 2, windowMs: 1000 }]);
+    // a window that ended is not spent: the next line is admitted and opens a new one
+    expect(limiter.countIfSpent('a')).toBe(false);
+    expect(limiter.admit('a', 'label of a')).toBe(true);
+  });
+
+  it('summarizes a window that ended unfired as spent only while it lasts', () => {
+    const { limiter, summaries, clock } = setup(1, 1000);
+    limiter.admit('k', 'k');
+    expect(limiter.countIfSpent('k')).toBe(true);
+    // time jumps past the window without the timer firing (a blocked event loop)
+    (clock as unknown as { time: number }).time = 5000;
+    expect(limiter.countIfSpent('k')).toBe(false);
+    expect(limiter.admit('k', 'k')).toBe(true);
+    expect(summaries).toEqual([{ key: 'k', label: 'k', suppressed: 1, windowMs: 1000 }]);
+    expect(clock.pending()).toBe(0);
   });
 
   it('writes the first lines of a kind in a window and counts the rest', () => {

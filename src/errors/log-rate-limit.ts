@@ -68,32 +68,40 @@ export class LogRateLimiter {
       window.written++;
       return true;
     }
-    window.suppressed++;
-    if (window.timer === undefined) {
-      const due = window.start + this.options.intervalMs - now;
-      const counted = window;
-      window.timer = this.clock.setTimeout(() => {
-        counted.timer = undefined;
-        this.summarize(key, counted);
-      }, due);
-    }
+    this.count(key, window, now);
     return false;
   }
 
-  /** True when lines of kind `key` are being counted instead of written (its window's lines are spent). */
-  isSpent(key: string): boolean {
+  /**
+   * When lines of kind `key` are being counted instead of written (its
+   * window's lines are spent), counts this one and returns true; otherwise
+   * counts nothing and returns false, for the caller to build its line and
+   * {@link admit} it. One lookup for a kind in a flood.
+   */
+  countIfSpent(key: string): boolean {
     const window = this.windows.get(key);
-    return (
-      window !== undefined &&
-      window.written >= this.options.lines &&
-      this.clock.now() - window.start < this.options.intervalMs
-    );
+    if (window === undefined || window.written < this.options.lines) return false;
+    const now = this.clock.now();
+    if (now - window.start >= this.options.intervalMs) return false;
+    this.count(key, window, now);
+    return true;
   }
 
   /** Writes the summary of every window that left lines out (at shutdown). */
   flush(): void {
     for (const [key, window] of this.windows) this.summarize(key, window);
     this.windows.clear();
+  }
+
+  /** Counts a line left out, and sees to the summary at the end of its window. */
+  private count(key: string, window: Window, now: number): void {
+    window.suppressed++;
+    if (window.timer !== undefined) return;
+    const due = window.start + this.options.intervalMs - now;
+    window.timer = this.clock.setTimeout(() => {
+      window.timer = undefined;
+      this.summarize(key, window);
+    }, due);
   }
 
   private summarize(key: string, window: Window): void {
