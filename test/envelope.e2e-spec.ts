@@ -218,15 +218,8 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
   it('drops the headers that described a body it does not send, wherever the handler set them', async () => {
     const res = await get('/stale-headers');
     expect(res.status).toBe(500);
-    for (const name of [
-      'etag',
-      'last-modified',
-      'content-disposition',
-      'content-encoding',
-      'content-range',
-    ]) {
-      expect(res.headers[name], name).toBeUndefined();
-    }
+    const stale = ['etag', 'last-modified', 'content-disposition', 'content-encoding', 'content-range'];
+    expect(stale.filter((name) => res.headers[name] !== undefined)).toEqual([]);
     expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
     expect(res.headers['x-kept']).toBe('yes');
     expect(expectEnvelope(res.body)).toMatchObject({ code: 500, reason: 'INTERNAL_ERROR' });
