@@ -395,6 +395,7 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
         fmt.ratio(vsNest),
         route.error ? fmt.ratio(vsHand) : '',
         fmt.ratio(ratio('floor')),
+        route.error ? '' : sameCodeSpread(measurements, route.name),
         verdicts.join(', '),
       ]);
       rateRows.push([
@@ -411,8 +412,12 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
   printTable(
     `## 1. Inbound (${label}) — CPU µs per answer in the app (process.cpuUsage over the run, medians), ${runs}; ` +
       'ratios are answers per CPU second, ErrorsModule against the others, medians of the ratios of each round (the targets read these)',
-    ['adapter', 'route', ...subjects, 'vs Nest', 'vs hand', 'vs Nest floor', 'target'],
+    ['adapter', 'route', ...subjects, 'vs Nest', 'vs hand', 'vs Nest floor', 'same code', 'target'],
     costRows,
+  );
+  console.log(
+    'same code: on a success route the Nest floor and the hand filter run exactly what Nest default runs (no filter\n' +
+      '  runs when nothing fails), so their ratios to it, read the same way, show how far a cell strays with nothing to find.\n',
   );
   printTable(
     `## 1. Inbound (${label}) — req/s, ${runs} (autocannon here, each app in a child process; Nest logger at default levels to /dev/null). ` +
@@ -422,6 +427,16 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
   );
   if (unclean) console.log(`WARNING: ${unclean} run(s) saw connection errors or unexpected statuses.`);
   return successCosts;
+}
+
+/**
+ * The two ratios to Nest default of the apps that run its very code on a
+ * success route (the Nest floor and the hand filter), as a range: the
+ * spread a cell shows when there is nothing to find.
+ */
+function sameCodeSpread(measurements: Measurements<Subject>, route: string): string {
+  const controls = (['floor', 'hand'] as const).map((subject) => measurements.ratio(route, subject, 'nest'));
+  return `${Math.min(...controls).toFixed(2)}–${fmt.ratio(Math.max(...controls))}`;
 }
 
 /** What single options cost: ErrorsModule with one option changed against its defaults. */
