@@ -415,10 +415,6 @@ async function runOn(execPath: string, label: string, args: BenchArgs): Promise<
     ['adapter', 'route', ...subjects, 'vs Nest', 'vs hand', 'vs Nest floor', 'same code', 'target'],
     costRows,
   );
-  console.log(
-    'same code: on a success route the Nest floor and the hand filter run exactly what Nest default runs (no filter\n' +
-      '  runs when nothing fails), so their ratios to it, read the same way, show how far a cell strays with nothing to find.\n',
-  );
   printTable(
     `## 1. Inbound (${label}) — req/s, ${runs} (autocannon here, each app in a child process; Nest logger at default levels to /dev/null). ` +
       'The apps share the machine, so these read as shares of it',
@@ -502,6 +498,9 @@ export async function runInbound(args: BenchArgs): Promise<void> {
       'ErrorsModule: ErrorsModule.forRoot({ errors: [AppErrors] }) with its defaults — filter, EnvelopeValidationPipe,',
       '  request id step, one log line per failure (4xx at warn, rate-limited); on Fastify also',
       '  FastifyAdapter({ frameworkErrors: envelopeFrameworkErrors }). Same routes, DTO and logger everywhere.',
+      'same code: on a success route the Nest floor and the hand filter run exactly what Nest default runs (no',
+      '  filter runs when nothing fails); their ratios to it, read the same way, show how far a cell strays with',
+      '  nothing to find.',
     ].join('\n'),
   );
 }
