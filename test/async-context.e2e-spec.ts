@@ -1,16 +1,20 @@
 import {
+  Body,
   Controller,
   Get,
   Inject,
   Injectable,
   type INestApplication,
   Module,
+  Post,
   type Provider,
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -30,6 +34,58 @@ class ContextController {
     await new Promise<void>((resolve) => setImmediate(resolve));
     return { seen: currentRequestContext()?.requestId ?? null };
   }
+
+  /** The same for a handler that reads a body, the request id it saw when the body was in. */
+  @Post('context')
+  async withBody(@Body() body: { n?: number }): Promise<{ seen: string | null; n: number | null }> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return { seen: currentRequestContext()?.requestId ?? null, n: body.n ?? null };
+  }
+}
+
+/**
+ * POSTs `body` only once the server has taken the request's head and asked
+ * for the rest (`Expect: 100-continue`, which Node's server answers as it
+ * emits the request): the body comes in a later read of the socket than the
+ * head, as a body larger than one segment does.
+ */
+function postAfterContinue(
+  app: INestApplication,
+  body: string,
+  requestId: string,
+): Promise<{ status: number; body: unknown }> {
+  const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/context',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        expect: '100-continue',
+        'x-request-id': requestId,
+      },
+    });
+    let continued = false;
+    req.on('continue', () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () =>
+        continued
+          ? resolve({ status: res.statusCode!, body: JSON.parse(text) })
+          : reject(new Error(`answered before asking for the body: ${res.statusCode} ${text}`)),
+      );
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
 }
 
 /** Users of a client, each asking for it a way Nest supports. */
@@ -132,6 +188,13 @@ describe.each(ADAPTERS)('the request context store (%s)', (adapter) => {
 
   it('is entered when the app asks for it, whatever the clients do', async () => {
     expect(await seen({ client: { requestIdHeader: false }, asyncContext: true })).toBe('ctx-1');
+  });
+
+  it('holds for a handler whose body comes in after the head, in a later read of the socket', async () => {
+    app = await appWith(adapter, { asyncContext: true });
+    await app.listen(0, '127.0.0.1');
+    const answer = await postAfterContinue(app, JSON.stringify({ n: 7 }), 'ctx-body-1');
+    expect(answer).toEqual({ status: 201, body: { seen: 'ctx-body-1', n: 7 } });
   });
 
   it('is not entered when the app turns it off', async () => {
