@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeMatchers } from '../src/testing/index.js';
@@ -213,6 +214,27 @@ describe.each(ADAPTERS)('every failure leaves as the envelope (%s)', (adapter) =
     expect(head.status).toBe(404);
     expect(head.headers['content-length']).toBe(res.headers['content-length']);
     expect(head.text ?? '').toBe('');
+  });
+
+  it('leaves its length header to be read back as a success answer’s is', async () => {
+    const lengths: Record<string, unknown> = {};
+    const lengthsApp = await createTestApp(adapter, undefined, {
+      configure: (nest) =>
+        nest.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+          res.on('finish', () => (lengths[req.url!] = res.getHeader('content-length')));
+          next();
+        }),
+    });
+    try {
+      for (const path of ['/users/1', '/users/42', '/crash'])
+        await request(lengthsApp.getHttpServer()).get(path);
+      // as Express' res.send leaves it; Fastify writes its headers without keeping them on the response
+      const kind = typeof lengths['/users/1'];
+      expect(kind).toBe(adapter === 'express' ? 'string' : 'undefined');
+      expect([typeof lengths['/users/42'], typeof lengths['/crash']]).toEqual([kind, kind]);
+    } finally {
+      await lengthsApp.close();
+    }
   });
 
   it('drops the headers that described a body it does not send, wherever the handler set them', async () => {

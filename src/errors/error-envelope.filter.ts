@@ -67,7 +67,8 @@ const STALE_HEADERS = [
 function endExpressResponse(response: ServerResponse, status: number, json: string): void {
   const body = Buffer.from(json);
   response.statusCode = status;
-  response.setHeader('content-length', body.length);
+  // a string, as Express' own `res.send` sets it: a hook that reads the header back gets one kind of value
+  response.setHeader('content-length', String(body.length));
   response.end(body);
 }
 
