@@ -2,7 +2,7 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import * as classTransformer from 'class-transformer';
 import * as classValidator from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { EnvelopeValidationPipe } from '../src/index.js';
+import { DEFAULT_VALIDATION_OPTIONS, EnvelopeValidationPipe } from '../src/index.js';
 import {
   brokenOrder,
   CountDto,
@@ -51,6 +51,42 @@ const SAME_OUTCOME: [string, ParityCase][] = [
   [
     'a boolean path parameter',
     { metadata: { type: 'param', metatype: Boolean, data: 'b' }, value: () => 'false' },
+  ],
+  [
+    'a string path parameter',
+    { metadata: { type: 'param', metatype: String, data: 'id' }, value: () => '42' },
+  ],
+  [
+    'a number path parameter, transform off',
+    {
+      options: { transform: false },
+      metadata: { type: 'param', metatype: Number, data: 'n' },
+      value: () => '7',
+    },
+  ],
+  [
+    'an optional number query parameter left out',
+    { metadata: { type: 'query', metatype: Number, data: 'n' }, value: () => undefined },
+  ],
+  [
+    'the whole query object',
+    { metadata: { type: 'query', metatype: Object, data: undefined }, value: () => ({ n: '1' }) },
+  ],
+  [
+    'a body that is a number',
+    { metadata: { type: 'body', metatype: Number, data: undefined }, value: () => '5' },
+  ],
+  [
+    'expectedType Number over a string path parameter',
+    {
+      options: { expectedType: Number },
+      metadata: { type: 'param', metatype: String, data: 'n' },
+      value: () => '12',
+    },
+  ],
+  [
+    'a parameter without a type',
+    { metadata: { type: 'param', metatype: undefined, data: 'x' }, value: () => '1' },
   ],
   [
     'expectedType over a primitive metatype',
@@ -145,6 +181,27 @@ describe("EnvelopeValidationPipe next to Nest's ValidationPipe", () => {
   it.each(SAME_OUTCOME)('%s', async (_name, testCase) => {
     const nest = await runNest(testCase);
     expect(await runOurs(testCase)).toStrictEqual(nest);
+  });
+
+  it('rejects, as Nest does, a parameter its conversion cannot take, and never throws', async () => {
+    const metadata = { type: 'param', metatype: Number, data: 'n' } as const;
+    const value = Symbol('not a number');
+    const nest = new ValidationPipe({ ...DEFAULT_VALIDATION_OPTIONS }).transform(value, metadata);
+    let ours: Promise<unknown> | undefined;
+    expect(() => {
+      ours = new EnvelopeValidationPipe().transform(value, metadata);
+    }).not.toThrow();
+    const nestError = await nest.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const ourError = await ours!.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(nestError).toBeInstanceOf(TypeError);
+    expect(ourError).toBeInstanceOf(TypeError);
+    expect((ourError as Error).message).toBe((nestError as Error).message);
   });
 
   it('every case above fails or passes as its name says', async () => {

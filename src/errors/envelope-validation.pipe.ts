@@ -90,9 +90,20 @@ export class EnvelopeValidationPipe extends ValidationPipe {
    */
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const checked = this.expectedType ? { ...metadata, metatype: this.expectedType } : metadata;
-    // nothing to validate (a primitive param, no class): Nest's own answer, with no step of ours in between
-    if (!checked.metatype || !this.toValidate(checked)) return super.transform(value, metadata);
+    // nothing to validate (a primitive param, no class): Nest's own answer, as its `transform` gives it
+    // (which would check the type again, in one more async call, on every such param of every request)
+    if (!checked.metatype || !this.toValidate(checked)) return this.primitive(value, checked);
     return this.validateValue(value, metadata);
+  }
+
+  /** What Nest's `transform` answers for a value it does not validate (`metadata` with `expectedType` applied). */
+  private primitive(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return Promise.resolve(this.isTransformEnabled ? this.transformPrimitive(value, metadata) : value);
+    } catch (error) {
+      // Nest's `transform` is async: a failure to convert rejects, it does not throw
+      return Promise.reject(error as Error);
+    }
   }
 
   /** `metadata` is the param's; the class may come from `expectedType` (checked already by `transform`). */

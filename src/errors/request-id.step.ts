@@ -46,6 +46,15 @@ export function installRequestIdStep(
     }
     // before Express' router rather than as its first layer, which cost every request a match and a
     // turn of the router; so the step also precedes every middleware, the app's own and the body parsers
+    if (!options.asyncContext && !deadlines) {
+      // the defaults (no store to enter, no deadline): the context and its header, and no closure per request
+      const { requestIdHeader, trustRequestId } = options;
+      app.handle = function (this: unknown, req, res, callback) {
+        res.setHeader(requestIdHeader, requestContext(req, requestIdHeader, trustRequestId).requestId);
+        handle.call(this, req, res, callback);
+      };
+      return true;
+    }
     app.handle = function (this: unknown, req, res, callback) {
       enterRequest(req, options, res, SET_HEADER, () => handle.call(this, req, res, callback), deadlines);
     };
