@@ -191,13 +191,13 @@ describe("EnvelopeValidationPipe next to Nest's ValidationPipe", () => {
     expect(() => {
       ours = new EnvelopeValidationPipe().transform(value, metadata);
     }).not.toThrow();
-    const nestError = await nest.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    const ourError = await ours!.then(
-      () => undefined,
-      (error: unknown) => error,
+    const [nestError, ourError] = await Promise.all(
+      [nest, ours!].map((settled) =>
+        settled.then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
     );
     expect(nestError).toBeInstanceOf(TypeError);
     expect(ourError).toBeInstanceOf(TypeError);
