@@ -106,24 +106,51 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
+/**
+ * The V8 heap every app of a CPU comparison runs with: a young generation of
+ * one fixed size (16 MB a semi-space, Node 20's default ceiling) and no memory
+ * reducer. Left to its heuristics, V8 sizes the young generation from each
+ * process's own history: it shrinks it after the seconds a process waits
+ * for its next visit (and its memory reducer adds two full collections
+ * then), and grows it back under load. Apps running the very same code
+ * then spent 13 to 88 ms collecting in one 2 s run of the 200 GET, by the
+ * young generation each had at that moment (4 MB to 67 MB), a spread as
+ * large as the gaps the bench looks for. With the heap held steady, every
+ * app collects as often as it allocates, and the CPU an answer costs is
+ * the code's.
+ */
+export const STEADY_HEAP: readonly string[] = [
+  '--min-semi-space-size=16',
+  '--max-semi-space-size=16',
+  '--no-memory-reducer',
+];
+
 export function startApp(
   variant: Variant,
   adapter: string,
   execPath?: string,
   options?: Record<string, unknown>,
+  nodeFlags?: readonly string[],
 ): Promise<ChildHandle> {
   return startChild(
     new URL('./inbound-app.js', import.meta.url),
     options ? [variant, adapter, JSON.stringify(options)] : [variant, adapter],
     `${variant}/${adapter} app${options ? ` ${JSON.stringify(options)}` : ''}`,
     execPath,
+    nodeFlags,
   );
 }
 
 function startSubject(subject: Subject, adapter: string, execPath: string): Promise<ChildHandle> {
   return subject === 'bare'
-    ? startChild(new URL('./inbound-bare.js', import.meta.url), [adapter], `bare/${adapter} app`, execPath)
-    : startApp(subject, adapter, execPath);
+    ? startChild(
+        new URL('./inbound-bare.js', import.meta.url),
+        [adapter],
+        `bare/${adapter} app`,
+        execPath,
+        STEADY_HEAP,
+      )
+    : startApp(subject, adapter, execPath, undefined, STEADY_HEAP);
 }
 
 /** An autocannon run stopped after `limitMs` whatever happens (autocannon's promise is its instance). */
@@ -454,7 +481,7 @@ async function optionCosts(execPath: string, label: string, args: BenchArgs): Pr
   for (const adapter of ADAPTERS) {
     const { measurements } = await measure(
       names,
-      (name) => startApp('ours', adapter, execPath, OPTION_COSTS[names.indexOf(name)]!.options),
+      (name) => startApp('ours', adapter, execPath, OPTION_COSTS[names.indexOf(name)]!.options, STEADY_HEAP),
       routes,
       plan,
       `options ${label} ${adapter}`,

@@ -143,10 +143,11 @@ export async function startChild(
   args: readonly string[],
   label: string,
   execPath: string = process.execPath,
+  nodeFlags: readonly string[] = [],
 ): Promise<ChildHandle> {
   const child = fork(fileURLToPath(script), args, {
     execPath,
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...nodeFlags],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   children.add(child);
