@@ -269,7 +269,7 @@ function planOf(args: BenchArgs): Plan {
 function describePlan(plan: Plan): string {
   return (
     `${plan.rounds} round(s) of ${plan.seconds} s, every app loaded at once by ${CONNECTIONS} connections ` +
-    `of its own, ${plan.instances} process(es) per app visited in turn`
+    `of its own, ${plan.instances} process(es) per app visited in turn, each with ${STEADY_HEAP.join(' ')}`
   );
 }
 
