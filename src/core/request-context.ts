@@ -65,7 +65,7 @@ let nextUuid = UUIDS_PER_BATCH;
  * into Node per batch, not one per id, and no pieces to join, which header
  * checks and log writers would first flatten (`randomUUID()` builds its
  * string from 36). Not slices of one string per batch: a slice keeps the
- * whole batch's text (9 KB) alive for as long as any one id of it is kept.
+ * whole batch's text (10 KB) alive for as long as any one id of it is kept.
  */
 export function freshUuid(): string {
   if (nextUuid === UUIDS_PER_BATCH) writeUuidBatch();
