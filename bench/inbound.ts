@@ -329,11 +329,10 @@ async function measure<S extends string>(
   const all = (): ChildHandle[] => [...apps.values()].flat();
   let unclean = 0;
   try {
-    await Promise.all(
-      subjects.flatMap((subject) =>
-        Array.from({ length: plan.instances }, async () => apps.get(subject)!.push(await start(subject))),
-      ),
-    );
+    // one process of each subject at a time: dozens booting at once on a small machine outlast a start's timeout
+    for (let instance = 0; instance < plan.instances; instance++) {
+      await Promise.all(subjects.map(async (subject) => apps.get(subject)!.push(await start(subject))));
+    }
     await prepare(apps);
     for (const route of routes) {
       for (let instance = 0; instance < plan.instances; instance++) {
