@@ -112,10 +112,10 @@ export const ROUTES: readonly Route[] = [
  * Node 24's) and no memory reducer. Left to its heuristics, V8 sizes the
  * young generation from each process's own history: it shrinks it after the
  * seconds a process waits for its next visit (and its memory reducer adds
- * two full collections then), and grows it back under load. Apps running the very same code
- * then spent 13 to 88 ms collecting in one 2 s run of the 200 GET, by the
- * young generation each had at that moment (4 MB to 67 MB), a spread as
- * large as the gaps the bench looks for. With the heap held steady, every
+ * two full collections then), and grows it back under load. Apps running
+ * the very same code then spent 13 to 88 ms collecting in one 2 s run of the
+ * 200 GET, by the young generation each had at that moment (4 MB to 67 MB),
+ * a spread as large as the gaps the bench looks for. With the heap held steady, every
  * app collects as often as it allocates: the collector's share of an
  * answer follows the code, not the process's history.
  */
