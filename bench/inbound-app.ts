@@ -121,7 +121,7 @@ const filters =
 @Module({ imports, controllers: [BenchController], providers: filters })
 export class BenchModule {}
 
-const app: INestApplication = await NestFactory.create(
+export const app: INestApplication = await NestFactory.create(
   BenchModule,
   adapter === 'express'
     ? new ExpressAdapter()

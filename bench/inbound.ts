@@ -28,7 +28,7 @@ const SUBJECTS: readonly Subject[] = ['bare', 'floor', 'nest', 'hand', 'ours'];
 const ADAPTERS = ['express', 'fastify'] as const;
 /** Per app: the apps of a comparison are loaded at once (see `Plan`). */
 const CONNECTIONS = 4;
-const NODE_24 = '24.22.3';
+export const NODE_24 = '24.22.3';
 
 export interface Route {
   readonly name: string;

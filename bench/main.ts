@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=inbound,outbound,faults,memory,hostile,bomb]`:
+ * `npm run bench [-- --quick] [-- --only=inbound,instructions,outbound,faults,memory,hostile,bomb]`:
  * nestjs-faultline next to its peers, progress on stderr, tables on stdout.
  */
 import { Logger } from '@nestjs/common';
@@ -7,6 +7,7 @@ import { runBomb } from './bomb.js';
 import { runFaults } from './faults.js';
 import { runHostile } from './hostile.js';
 import { runInbound } from './inbound.js';
+import { runInstructions } from './instructions.js';
 import { runMemory } from './memory.js';
 import { runOutbound } from './outbound.js';
 import {
@@ -21,6 +22,7 @@ import {
 
 const RUNNERS: Record<Section, (args: BenchArgs) => Promise<void>> = {
   inbound: runInbound,
+  instructions: runInstructions,
   outbound: runOutbound,
   faults: runFaults,
   memory: runMemory,

@@ -9,8 +9,16 @@ import { openSync, writeSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export type Section = 'inbound' | 'outbound' | 'faults' | 'memory' | 'hostile' | 'bomb';
-export const SECTIONS: readonly Section[] = ['inbound', 'outbound', 'faults', 'memory', 'hostile', 'bomb'];
+export type Section = 'inbound' | 'instructions' | 'outbound' | 'faults' | 'memory' | 'hostile' | 'bomb';
+export const SECTIONS: readonly Section[] = [
+  'inbound',
+  'instructions',
+  'outbound',
+  'faults',
+  'memory',
+  'hostile',
+  'bomb',
+];
 
 export interface BenchArgs {
   readonly quick: boolean;

@@ -1,0 +1,63 @@
+/**
+ * The instruction-count driver, run under callgrind by instructions.ts:
+ * `node instructions-app.js <nest|hand|ours> <express|fastify> <path> <warm-up answers> <counted answers>`.
+ *
+ * Starts the inbound bench app (inbound-app.js) in this process and serves
+ * its server's `request` event itself, with Node's own request and response
+ * objects on a socket that is never connected: the app's and the framework's
+ * work per answer, without the network. After the warm-up it says `warm` on
+ * stdout and waits for a line on stdin (the parent turns the count on), then
+ * answers the counted requests, says `done` and waits for the next line (the
+ * parent turns the count off) before it exits.
+ */
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+
+const [variant, adapter, path, warmUp, counted] = process.argv.slice(2);
+// inbound-app.js reads its variant and adapter from the command line
+process.argv.splice(2, process.argv.length, variant!, adapter!);
+const { app } = await import('./inbound-app.js');
+const server = app.getHttpServer() as { emit(event: 'request', ...args: unknown[]): boolean };
+
+let answered = 0;
+const end = ServerResponse.prototype.end;
+// an answer ends here whatever the framework: without a socket, Node emits no 'finish'
+ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
+  answered++;
+  return (end as (...args: unknown[]) => ServerResponse).apply(this, args);
+};
+
+function request(): void {
+  const req = new IncomingMessage(new Socket());
+  req.method = 'GET';
+  req.url = path!;
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = 1;
+  req.httpVersion = '1.1';
+  req.headers = { host: '127.0.0.1' };
+  req.rawHeaders = ['host', '127.0.0.1'];
+  req.push(null);
+  server.emit('request', req, new ServerResponse(req));
+}
+
+/** Serves `count` requests, at most 16 in flight, as 4 connections of a load generator would keep a server busy. */
+async function serve(count: number): Promise<void> {
+  const before = answered;
+  const inFlight = (sent: number): number => sent - (answered - before);
+  for (let sent = 0; sent < count;) {
+    for (; sent < count && inFlight(sent) < 16; sent++) request();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  while (inFlight(count) > 0) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+await serve(Number(warmUp));
+globalThis.gc?.();
+process.stdout.write('warm\n');
+await lines.next();
+await serve(Number(counted));
+process.stdout.write('done\n');
+await lines.next();
+process.exit(0);

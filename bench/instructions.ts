@@ -1,0 +1,204 @@
+/**
+ * Section 1d — instructions: what one answer costs in machine instructions,
+ * counted by valgrind's callgrind, which no other tenant, clock or frequency
+ * of the machine moves. Each app runs in its own process under callgrind,
+ * served in process (instructions-app.ts); the count covers a fixed number of
+ * answers after a warm-up and nothing else. Repeated runs of one app agree
+ * to within half a percent, where the CPU time of section 1 strays by several:
+ * this is the view of a few percent that time cannot give on a busy machine.
+ * CPU time still differs from it by what instructions do not show (cache
+ * misses, the kernel's share of the network). Skipped when valgrind is not
+ * installed.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { NODE_24, type Route, ROUTES, STEADY_HEAP, type Variant } from './inbound.js';
+import { nodeBinary } from './node-binary.js';
+import { type BenchArgs, fmt, note, printTable, progress } from './shared.js';
+
+const SUBJECTS = ['nest', 'hand', 'ours'] as const satisfies readonly Variant[];
+type Subject = (typeof SUBJECTS)[number];
+const ADAPTERS = ['express', 'fastify'] as const;
+/** The routes an app answers without a body: the in-process driver sends GETs only. */
+const COUNTED_ROUTES: readonly Route[] = ROUTES.filter((route) => route.method === 'GET');
+
+interface Counts {
+  readonly warmUp: number;
+  readonly counted: number;
+}
+
+function countsOf(args: BenchArgs): Counts {
+  // 100,000 answers for the JIT to settle: after 10,000, Node 20 still compiled enough to add a fifth to an
+  // answer, after 40,000 7 %
+  return args.quick ? { warmUp: 3000, counted: 300 } : { warmUp: 100_000, counted: 3000 };
+}
+
+const runs = (command: string): boolean =>
+  spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** True when valgrind's callgrind and its control tool can be run. */
+function hasCallgrind(): boolean {
+  return runs('valgrind') && runs('callgrind_control');
+}
+
+function control(pid: number, ...args: string[]): void {
+  const result = spawnSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`callgrind_control ${args.join(' ')}: ${result.stderr || result.stdout}`);
+}
+
+/** Instructions per answer of `subject` on `route`: one process under callgrind. */
+async function countOne(
+  execPath: string,
+  subject: Subject,
+  adapter: string,
+  route: Route,
+  counts: Counts,
+): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-callgrind-'));
+  try {
+    const child = spawn(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        '--instr-atstart=no',
+        `--callgrind-out-file=${join(dir, 'callgrind.out')}`,
+        '-q',
+        execPath,
+        // one thread for the JIT too: what it compiles is counted where it is compiled, every run alike
+        '--single-threaded',
+        '--expose-gc',
+        ...STEADY_HEAP,
+        fileURLToPath(new URL('./instructions-app.js', import.meta.url)),
+        subject,
+        adapter,
+        route.path,
+        String(counts.warmUp),
+        String(counts.counted),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const expect = async (word: string): Promise<void> => {
+      const line = await lines.next();
+      if (line.done || line.value !== word) {
+        child.kill('SIGKILL');
+        throw new Error(
+          `${subject}/${adapter} ${route.path} under callgrind: expected "${word}", got ${
+            line.done ? `exit ${await exited}` : JSON.stringify(line.value)
+          }`,
+        );
+      }
+    };
+    await expect('warm');
+    control(child.pid!, '--instr=on');
+    child.stdin.write('go\n');
+    await expect('done');
+    control(child.pid!, '--instr=off');
+    child.stdin.write('stop\n');
+    const code = await exited;
+    if (code !== 0) throw new Error(`${subject}/${adapter} ${route.path} under callgrind exited ${code}`);
+    let total = 0;
+    for (const file of readdirSync(dir)) {
+      const totals = /^totals:\s+(\d+)/m.exec(readFileSync(join(dir, file), 'utf8'));
+      if (totals) total += Number(totals[1]);
+    }
+    return total / counts.counted;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `tasks` one a core (a process under callgrind runs on one core; more would only queue). */
+async function onEachCore<T>(tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, worker));
+  return results;
+}
+
+/** Section 1d on the running Node, and on Node 24 too (as section 1). */
+export async function runInstructions(args: BenchArgs): Promise<void> {
+  await countOn(args, process.execPath, `Node ${process.versions.node}`);
+  if (!args.quick && hasCallgrind() && process.versions.node.split('.')[0] !== NODE_24.split('.')[0]) {
+    await countOn(args, await nodeBinary(NODE_24), `Node ${NODE_24}`);
+  }
+}
+
+/** Instructions per answer of every subject on every GET route of both adapters, on the Node at `execPath`. */
+async function countOn(args: BenchArgs, execPath: string, label: string): Promise<void> {
+  if (!hasCallgrind()) {
+    note(
+      `\n## 1d. Instructions per answer (${label}) — skipped: valgrind is not installed (apt install valgrind)`,
+    );
+    return;
+  }
+  const counts = countsOf(args);
+  const cells = ADAPTERS.flatMap((adapter) =>
+    COUNTED_ROUTES.flatMap((route) =>
+      // on a success the hand filter runs what Nest default runs: counted on the error routes only
+      SUBJECTS.filter((subject) => subject !== 'hand' || route.error).map((subject) => ({
+        adapter,
+        route,
+        subject,
+      })),
+    ),
+  );
+  const counted = await onEachCore(
+    cells.map((cell) => async () => {
+      const perAnswer = await countOne(execPath, cell.subject, cell.adapter, cell.route, counts);
+      progress(
+        `instructions ${label} ${cell.adapter} ${cell.route.name} ${cell.subject}: ${fmt.int(perAnswer)}`,
+      );
+      return perAnswer;
+    }),
+  );
+  const of = (adapter: string, route: Route, subject: Subject): number =>
+    counted[
+      cells.findIndex((cell) => cell.adapter === adapter && cell.route === route && cell.subject === subject)
+    ]!;
+  const rows = ADAPTERS.flatMap((adapter) =>
+    COUNTED_ROUTES.map((route) => {
+      const nest = of(adapter, route, 'nest');
+      const ours = of(adapter, route, 'ours');
+      const hand = route.error ? of(adapter, route, 'hand') : Number.NaN;
+      return [
+        adapter,
+        route.name,
+        fmt.int(nest),
+        route.error ? fmt.int(hand) : '',
+        fmt.int(ours),
+        fmt.ratio(nest / ours),
+        route.error ? fmt.ratio(hand / ours) : '',
+      ];
+    }),
+  );
+  printTable(
+    `## 1d. Instructions per answer (${label}; callgrind, in process, no network; ${fmt.int(counts.counted)} answers counted after ${fmt.int(counts.warmUp)})`,
+    [
+      'adapter',
+      'route',
+      'Nest default',
+      'Nest + hand filter',
+      'ErrorsModule',
+      'ErrorsModule vs Nest default',
+      'vs hand filter',
+    ],
+    rows,
+  );
+  note(
+    'Read as answers per instruction: 1.00x is the same count, 0.97x means 3 % more instructions. ' +
+      'On a success the hand filter runs what Nest default runs (not counted).',
+  );
+}
