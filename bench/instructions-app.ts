@@ -1,6 +1,6 @@
 /**
  * The instruction-count driver, run under callgrind by instructions.ts:
- * `node instructions-app.js <nest|hand|ours> <express|fastify> <path> <warm-up answers> <counted answers>`.
+ * `node instructions-app.js <nest|hand|ours> <express|fastify> <path> <status> <warm-up answers> <counted answers>`.
  *
  * Starts the inbound bench app (inbound-app.js) in this process and serves
  * its server's `request` event itself, with Node's own request and response
@@ -8,13 +8,15 @@
  * work per answer, without the network. After the warm-up it says `warm` on
  * stdout and waits for a line on stdin (the parent turns the count on), then
  * answers the counted requests, says `done` and waits for the next line (the
- * parent turns the count off) before it exits.
+ * parent turns the count off) before it exits. An answer with another status
+ * than the route's ends the process with an error: its count would mean nothing.
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 
-const [variant, adapter, path, warmUp, counted] = process.argv.slice(2);
+const [variant, adapter, path, status, warmUp, counted] = process.argv.slice(2);
+const expected = Number(status);
 // inbound-app.js reads its variant and adapter from the command line
 process.argv.splice(2, process.argv.length, variant!, adapter!);
 const { app } = await import('./inbound-app.js');
@@ -25,6 +27,10 @@ const end = ServerResponse.prototype.end;
 // an answer ends here whatever the framework: without a socket, Node emits no 'finish'
 ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
   answered++;
+  if (this.statusCode !== expected) {
+    console.error(`${variant}/${adapter} GET ${path}: ${this.statusCode}, expected ${expected}`);
+    process.exit(1);
+  }
   return (end as (...args: unknown[]) => ServerResponse).apply(this, args);
 };
 

@@ -3,8 +3,8 @@
  * counted by valgrind's callgrind, which no other tenant, clock or frequency
  * of the machine moves. Each app runs in its own process under callgrind,
  * served in process (instructions-app.ts); the count covers a fixed number of
- * answers after a warm-up and nothing else. Repeated runs of one app agree
- * to within half a percent, where the CPU time of section 1 strays by several:
+ * answers after a warm-up and nothing else. Two runs of the section agreed
+ * on every count within about a percent, where the CPU time of section 1 strays by several:
  * this is the view of a few percent that time cannot give on a busy machine.
  * CPU time still differs from it by what instructions do not show (cache
  * misses, the kernel's share of the network). Skipped when valgrind is not
@@ -77,6 +77,7 @@ async function countOne(
         subject,
         adapter,
         route.path,
+        String(route.status),
         String(counts.warmUp),
         String(counts.counted),
       ],
