@@ -10,11 +10,12 @@
  * misses, the kernel's share of the network). Skipped when valgrind is not
  * installed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { NODE_24, type Route, ROUTES, STEADY_HEAP, type Variant } from './inbound.js';
 import { nodeBinary } from './node-binary.js';
@@ -60,8 +61,9 @@ async function countOne(
   counts: Counts,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-callgrind-'));
+  let child: ChildProcessByStdio<Writable, Readable, null> | undefined;
   try {
-    const child = spawn(
+    child = spawn(
       'valgrind',
       [
         '--tool=callgrind',
@@ -83,12 +85,12 @@ async function countOne(
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const running = child;
+    const exited = new Promise<number | null>((resolve) => running.once('exit', resolve));
+    const lines = createInterface({ input: running.stdout })[Symbol.asyncIterator]();
     const expect = async (word: string): Promise<void> => {
       const line = await lines.next();
       if (line.done || line.value !== word) {
-        child.kill('SIGKILL');
         throw new Error(
           `${subject}/${adapter} ${route.path} under callgrind: expected "${word}", got ${
             line.done ? `exit ${await exited}` : JSON.stringify(line.value)
@@ -97,11 +99,11 @@ async function countOne(
       }
     };
     await expect('warm');
-    control(child.pid!, '--instr=on');
-    child.stdin.write('go\n');
+    control(running.pid!, '--instr=on');
+    running.stdin.write('go\n');
     await expect('done');
-    control(child.pid!, '--instr=off');
-    child.stdin.write('stop\n');
+    control(running.pid!, '--instr=off');
+    running.stdin.write('stop\n');
     const code = await exited;
     if (code !== 0) throw new Error(`${subject}/${adapter} ${route.path} under callgrind exited ${code}`);
     let total = 0;
@@ -111,6 +113,8 @@ async function countOne(
     }
     return total / counts.counted;
   } finally {
+    // a failed or interrupted count leaves no process running under valgrind
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
