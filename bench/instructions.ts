@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { NODE_24, type Route, ROUTES, STEADY_HEAP, type Variant } from './inbound.js';
-import { nodeBinary } from './node-binary.js';
+import { type Route, ROUTES, STEADY_HEAP, type Variant } from './inbound.js';
+import { NODE_24, otherNode24 } from './node-binary.js';
 import { type BenchArgs, fmt, note, printTable, progress } from './shared.js';
 
 const SUBJECTS = ['nest', 'hand', 'ours'] as const satisfies readonly Variant[];
@@ -135,20 +135,17 @@ async function onEachCore<T>(tasks: readonly (() => Promise<T>)[]): Promise<T[]>
 
 /** Section 1d on the running Node, and on Node 24 too (as section 1). */
 export async function runInstructions(args: BenchArgs): Promise<void> {
-  await countOn(args, process.execPath, `Node ${process.versions.node}`);
-  if (!args.quick && hasCallgrind() && process.versions.node.split('.')[0] !== NODE_24.split('.')[0]) {
-    await countOn(args, await nodeBinary(NODE_24), `Node ${NODE_24}`);
+  if (!hasCallgrind()) {
+    note('\n## 1d. Instructions per answer — skipped: valgrind is not installed (apt install valgrind)');
+    return;
   }
+  await countOn(args, process.execPath, `Node ${process.versions.node}`);
+  const node24 = args.quick ? undefined : await otherNode24();
+  if (node24) await countOn(args, node24, `Node ${NODE_24}`);
 }
 
 /** Instructions per answer of every subject on every GET route of both adapters, on the Node at `execPath`. */
 async function countOn(args: BenchArgs, execPath: string, label: string): Promise<void> {
-  if (!hasCallgrind()) {
-    note(
-      `\n## 1d. Instructions per answer (${label}) — skipped: valgrind is not installed (apt install valgrind)`,
-    );
-    return;
-  }
   const counts = countsOf(args);
   const cells = ADAPTERS.flatMap((adapter) =>
     COUNTED_ROUTES.flatMap((route) =>
