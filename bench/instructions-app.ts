@@ -1,21 +1,28 @@
 /**
  * The instruction-count driver, run under callgrind by instructions.ts:
- * `node instructions-app.js <nest|hand|ours> <express|fastify> <path> <status> <warm-up answers> <counted answers>`.
+ * `node instructions-app.js <nest|hand|ours> <express|fastify> <path> <status> <warm-up answers> <counted answers> <go file> <stop file>`.
  *
  * Starts the inbound bench app (inbound-app.js) in this process and serves
  * its server's `request` event itself, with Node's own request and response
  * objects on a socket that is never connected: the app's and the framework's
  * work per answer, without the network. After the warm-up it says `warm` on
- * stdout and waits for a line on stdin (the parent turns the count on), then
- * answers the counted requests, says `done` and waits for the next line (the
- * parent turns the count off) before it exits. An answer with another status
- * than the route's ends the process with an error: its count would mean nothing.
+ * stdout and waits for the go file to appear (the parent turns the count on
+ * first), then answers the counted requests, says `done` and waits for the
+ * stop file (the parent turns the count off first) before it exits.
+ *
+ * Nothing but the answers runs while counting: the words go out with a plain
+ * write and the files are looked for on a timer, because a line read from
+ * stdin there deoptimized the stream code every request also runs (V8 then
+ * recompiled dozens of functions inside the count, two thirds of a Fastify
+ * 500's instructions); and no forced GC before it, which discarded optimized
+ * code the same way. An answer with another status than the route's ends the
+ * process with an error: its count would mean nothing.
  */
+import { existsSync, writeSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 
-const [variant, adapter, path, status, warmUp, counted] = process.argv.slice(2);
+const [variant, adapter, path, status, warmUp, counted, go, stop] = process.argv.slice(2);
 const expected = Number(status);
 // inbound-app.js reads its variant and adapter from the command line
 process.argv.splice(2, process.argv.length, variant!, adapter!);
@@ -58,12 +65,15 @@ async function serve(count: number): Promise<void> {
   while (inFlight(count) > 0) await new Promise((resolve) => setImmediate(resolve));
 }
 
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+/** Waits for the parent to create `file`, looking every few milliseconds. */
+async function until(file: string): Promise<void> {
+  while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 await serve(Number(warmUp));
-globalThis.gc?.();
-process.stdout.write('warm\n');
-await lines.next();
+writeSync(1, 'warm\n');
+await until(go!);
 await serve(Number(counted));
-process.stdout.write('done\n');
-await lines.next();
+writeSync(1, 'done\n');
+await until(stop!);
 process.exit(0);
