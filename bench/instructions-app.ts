@@ -12,10 +12,9 @@
  *
  * Nothing but the answers runs while counting: the words go out with a plain
  * write and the files are looked for on a timer, because a line read from
- * stdin there deoptimized the stream code every request also runs (V8 then
- * recompiled dozens of functions inside the count, two thirds of a Fastify
- * 500's instructions); and no forced GC before it, which discarded optimized
- * code the same way. An answer with another status than the route's ends the
+ * stdin there deoptimized the stream code every request also runs, and V8
+ * recompiled dozens of functions inside the count. Nor is a collection forced
+ * before it: that discarded optimized code the same way. An answer with another status than the route's ends the
  * process with an error: its count would mean nothing.
  */
 import { existsSync, writeSync } from 'node:fs';
