@@ -14,8 +14,10 @@
  * write and the files are looked for on a timer, because a line read from
  * stdin there deoptimized the stream code every request also runs, and V8
  * recompiled dozens of functions inside the count. Nor is a collection forced
- * before it: that discarded optimized code the same way. An answer with another status than the route's ends the
- * process with an error: its count would mean nothing.
+ * before it: that discarded optimized code the same way.
+ *
+ * An answer with another status than the route's ends the process with an
+ * error: its count would mean nothing.
  */
 import { existsSync, writeSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';

@@ -3,12 +3,12 @@
  * counted by valgrind's callgrind, which no other tenant, clock or frequency
  * of the machine moves. Each app runs in its own process under callgrind,
  * served in process (instructions-app.ts); the count covers a fixed number of
- * answers after a warm-up and nothing else. Two runs of the section agreed
- * on every count within about a percent, where the CPU time of section 1 strays by several:
- * this is the view of a few percent that time cannot give on a busy machine.
- * CPU time still differs from it by what instructions do not show (cache
- * misses, the kernel's share of the network). Skipped when valgrind is not
- * installed.
+ * answers after a warm-up, without the garbage collector (see GC_ENTRIES).
+ * Repeated counts of one cell agree within a few percent, where the CPU time
+ * of section 1 strays by more: a view that time cannot give on a busy
+ * machine. CPU time still differs from it by what instructions do not show
+ * (the collector, cache misses, the kernel, the network and the HTTP parser).
+ * Skipped when valgrind is not installed.
  */
 import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
