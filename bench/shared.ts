@@ -9,8 +9,7 @@ import { openSync, writeSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export type Section = 'inbound' | 'instructions' | 'outbound' | 'faults' | 'memory' | 'hostile' | 'bomb';
-export const SECTIONS: readonly Section[] = [
+export const SECTIONS = [
   'inbound',
   'instructions',
   'outbound',
@@ -18,7 +17,8 @@ export const SECTIONS: readonly Section[] = [
   'memory',
   'hostile',
   'bomb',
-];
+] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export interface BenchArgs {
   readonly quick: boolean;
