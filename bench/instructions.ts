@@ -4,10 +4,12 @@
  * of the machine moves. Each app runs in its own process under callgrind,
  * served in process (instructions-app.ts); the count covers a fixed number of
  * answers after a warm-up, without the garbage collector (see GC_ENTRIES).
- * Repeated counts of one cell agree within a few percent, where the CPU time
- * of section 1 strays by more: a view that time cannot give on a busy
- * machine. CPU time still differs from it by what instructions do not show
- * (the collector, cache misses, the kernel, the network and the HTTP parser).
+ * Repeated counts of a Fastify cell agree within about a percent, where the
+ * CPU time of section 1 strays by more: a view that time cannot give on a busy
+ * machine (Node 20's Express cells vary by several percent between processes:
+ * V8's slow paths there). CPU time still differs from it by what instructions
+ * do not show (the collector, cache misses, the kernel, the network and the
+ * HTTP parser).
  * Skipped when valgrind is not installed.
  */
 import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
@@ -47,7 +49,7 @@ function countsOf(args: BenchArgs): Counts {
  * with `--no-incremental-marking` as well: a full collection then marks inside
  * its pause, not in steps between the app's work, during which every store
  * the app makes also runs the marking barrier. Counted, that barrier was up
- * to a fifth of a window of 3,000 answers (Node 24, Fastify 200 GET), and the
+ * to 29 % of a window of 3,000 answers (Node 24, Fastify 200 GET), and the
  * steps up to half: where the window fell in the collector's cycle, not what
  * the app did. What an app's garbage costs is in the CPU-time sections.
  */
