@@ -57,8 +57,8 @@ const random = Buffer.alloc(16 * UUIDS_PER_BATCH);
  * and dashes are written once, here; each batch writes only the hex digits.
  */
 const text = Buffer.from(JSON.stringify(Array(UUIDS_PER_BATCH).fill(NIL_UUID)), 'latin1');
-/** From one id's first digit to the next one's: 36 characters, two quotes and a comma. */
-const ID_STRIDE = 39;
+/** From one id's first digit to the next one's: the id, two quotes and a comma. */
+const ID_STRIDE = NIL_UUID.length + 3;
 const digits = new DataView(text.buffer, text.byteOffset, text.byteLength);
 /** The two hex digits of each byte value as one 16-bit store writes them (the first in the low byte). */
 const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, byte) => {
