@@ -3,7 +3,7 @@
  * counted by valgrind's callgrind, which no other tenant, clock or frequency
  * of the machine moves. Each app runs in its own process under callgrind,
  * served in process (instructions-app.ts); the count covers a fixed number of
- * answers after a warm-up, without the garbage collector (see GC_ENTRIES).
+ * answers after a warm-up, without the garbage collector (see GC_ENTRY).
  * Repeated counts of a Fastify cell agree within about a percent, where the
  * CPU time of section 1 strays by more: a view that time cannot give on a busy
  * machine (Node 20's Express cells vary by several percent between processes:
@@ -42,7 +42,7 @@ function countsOf(args: BenchArgs): Counts {
 
 /**
  * Where V8 enters its garbage collector, on Node 20 and 24: every pause (a
- * scavenge, a full collection). Callgrind stops counting inside it (a
+ * scavenge, a full collection). Callgrind stops counting inside it (the
  * function named here flips counting on entry and back on exit, so the
  * pattern ends where the outer signature ends, not at Node 24's lambda inside
  * `CollectGarbage`, which would flip it back on). The counted process runs
@@ -53,7 +53,7 @@ function countsOf(args: BenchArgs): Counts {
  * steps up to half: where the window fell in the collector's cycle, not what
  * the app did. What an app's garbage costs is in the CPU-time sections.
  */
-const GC_ENTRIES = ['v8::internal::Heap::CollectGarbage(*Flags)'];
+const GC_ENTRY = 'v8::internal::Heap::CollectGarbage(*Flags)';
 
 const runs = (command: string): boolean =>
   spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -78,6 +78,8 @@ async function countOne(
   counts: Counts,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-callgrind-'));
+  const go = join(dir, 'go');
+  const stop = join(dir, 'stop');
   let child: ChildProcessByStdio<null, Readable, null> | undefined;
   try {
     child = spawn(
@@ -85,15 +87,15 @@ async function countOne(
       [
         '--tool=callgrind',
         '--instr-atstart=no',
-        // the garbage collector's pauses are not counted: see GC_ENTRIES
-        ...GC_ENTRIES.map((entry) => `--toggle-collect=${entry}`),
+        // the garbage collector's pauses are not counted: see GC_ENTRY
+        `--toggle-collect=${GC_ENTRY}`,
         '--collect-atstart=yes',
         `--callgrind-out-file=${join(dir, 'callgrind.out')}`,
         '-q',
         execPath,
         // one thread for the JIT too: what it compiles is counted where it is compiled, every run alike
         '--single-threaded',
-        // a full collection marks in its pause, which is not counted (see GC_ENTRIES)
+        // a full collection marks in its pause, which is not counted (see GC_ENTRY)
         '--no-incremental-marking',
         ...STEADY_HEAP,
         fileURLToPath(new URL('./instructions-app.js', import.meta.url)),
@@ -103,8 +105,8 @@ async function countOne(
         String(route.status),
         String(counts.warmUp),
         String(counts.counted),
-        join(dir, 'go'),
-        join(dir, 'stop'),
+        go,
+        stop,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -123,10 +125,10 @@ async function countOne(
     };
     await expect('warm');
     control(running.pid!, '--instr=on');
-    writeFileSync(join(dir, 'go'), '');
+    writeFileSync(go, '');
     await expect('done');
     control(running.pid!, '--instr=off');
-    writeFileSync(join(dir, 'stop'), '');
+    writeFileSync(stop, '');
     const code = await exited;
     if (code !== 0) throw new Error(`${subject}/${adapter} ${route.path} under callgrind exited ${code}`);
     let total = 0;
