@@ -51,11 +51,13 @@ export function installRequestIdStep(
       const { requestIdHeader, trustRequestId } = options;
       app.handle = function (this: unknown, req, res, callback) {
         res.setHeader(requestIdHeader, requestContext(req, requestIdHeader, trustRequestId).requestId);
+        giveExpressFields(req, res);
         handle.call(this, req, res, callback);
       };
       return true;
     }
     app.handle = function (this: unknown, req, res, callback) {
+      giveExpressFields(req, res);
       enterRequest(req, options, res, SET_HEADER, () => handle.call(this, req, res, callback), deadlines);
     };
     return true;
@@ -67,6 +69,36 @@ export function installRequestIdStep(
     return true;
   }
   return false;
+}
+
+/** parseurl's cache of the parsed URL, which Express' router keeps on the request. */
+const PARSED_URL = '_parsedUrl';
+
+/**
+ * Gives an Express request and response, before Express switches their
+ * prototypes, the fields Express, its router and its body parsers add after
+ * the switch, each `undefined` until they set it as they would anyway. V8
+ * before 13 (Node 20 and 22) does not keep the hidden classes of an object
+ * whose prototype was switched: every field added after the switch builds
+ * new ones, on every request (old-generation garbage, and inline caches that
+ * miss). Given first, they are plain stores into one class. A field already
+ * there (set by a wrapper in front of Express) is left as it is. The router's
+ * own symbol for the matched route is not reachable, so one class per
+ * request is still built for it.
+ */
+function giveExpressFields(req: IncomingMessage, res: ServerResponse): void {
+  const request = req as unknown as Record<string, unknown>;
+  if (!('next' in request)) request.next = undefined;
+  if (!('baseUrl' in request)) request.baseUrl = undefined;
+  if (!('originalUrl' in request)) request.originalUrl = undefined;
+  if (!(PARSED_URL in request)) request[PARSED_URL] = undefined;
+  if (!('params' in request)) request.params = undefined;
+  if (!('body' in request)) request.body = undefined;
+  if (!('route' in request)) request.route = undefined;
+  const response = res as unknown as Record<string, unknown>;
+  if (!('locals' in response)) response.locals = undefined;
+  // Node's default lives on the prototype; Nest's `status()` gives each response its own
+  if (!Object.hasOwn(response, 'statusCode')) response.statusCode = res.statusCode;
 }
 
 /**
