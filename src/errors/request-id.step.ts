@@ -51,13 +51,13 @@ export function installRequestIdStep(
       const { requestIdHeader, trustRequestId } = options;
       app.handle = function (this: unknown, req, res, callback) {
         res.setHeader(requestIdHeader, requestContext(req, requestIdHeader, trustRequestId).requestId);
-        giveExpressFields(req, res);
+        if (EXPRESS_FIELDS_FIRST) giveExpressFields(req, res);
         handle.call(this, req, res, callback);
       };
       return true;
     }
     app.handle = function (this: unknown, req, res, callback) {
-      giveExpressFields(req, res);
+      if (EXPRESS_FIELDS_FIRST) giveExpressFields(req, res);
       enterRequest(req, options, res, SET_HEADER, () => handle.call(this, req, res, callback), deadlines);
     };
     return true;
@@ -73,6 +73,9 @@ export function installRequestIdStep(
 
 /** parseurl's cache of the parsed URL, which Express' router keeps on the request. */
 const PARSED_URL = '_parsedUrl';
+
+/** V8 13 (Node 24) keeps the hidden classes that {@link giveExpressFields} works around: there Express' objects are left alone. */
+const EXPRESS_FIELDS_FIRST = Number.parseInt(process.versions.v8, 10) < 13;
 
 /**
  * Gives an Express request and response, before Express switches their
