@@ -91,6 +91,7 @@ const EXPRESS_FIELDS_FIRST = Number.parseInt(process.versions.v8, 10) < 13;
  */
 function giveExpressFields(req: IncomingMessage, res: ServerResponse): void {
   const request = req as unknown as Record<string, unknown>;
+  // one named store each, not a loop over the names: a keyed store that sees seven names is megamorphic
   if (!('next' in request)) request.next = undefined;
   if (!('baseUrl' in request)) request.baseUrl = undefined;
   if (!('originalUrl' in request)) request.originalUrl = undefined;
