@@ -1,6 +1,6 @@
 /**
  * The instruction-count driver, run under callgrind by instructions.ts:
- * `node instructions-app.js <nest|hand|ours> <express|fastify> <path> <status> <warm-up answers> <counted answers> <go file> <stop file>`.
+ * `node instructions-app.js <nest|hand|ours> <express|fastify> <GET|POST> <path> <status> <warm-up answers> <counted answers> <go file> <stop file> [JSON body]`.
  *
  * Starts the inbound bench app (inbound-app.js) in this process and serves
  * its server's `request` event itself, with Node's own request and response
@@ -23,7 +23,7 @@ import { existsSync, writeSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 
-const [variant, adapter, path, status, warmUp, counted, go, stop] = process.argv.slice(2);
+const [variant, adapter, method, path, status, warmUp, counted, go, stop, json] = process.argv.slice(2);
 const expected = Number(status);
 // inbound-app.js reads its variant and adapter from the command line
 process.argv.splice(2, process.argv.length, variant!, adapter!);
@@ -36,21 +36,36 @@ const end = ServerResponse.prototype.end;
 ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
   answered++;
   if (this.statusCode !== expected) {
-    console.error(`${variant}/${adapter} GET ${path}: ${this.statusCode}, expected ${expected}`);
+    console.error(`${variant}/${adapter} ${method} ${path}: ${this.statusCode}, expected ${expected}`);
     process.exit(1);
   }
   return (end as (...args: unknown[]) => ServerResponse).apply(this, args);
 };
 
+/** The body of every request, with the headers that describe it (none without one). */
+const body = json === undefined ? undefined : Buffer.from(json);
+const bodyHeaders: [string, string][] = body
+  ? [
+      ['content-type', 'application/json'],
+      ['content-length', String(body.length)],
+    ]
+  : [];
+
 function request(): void {
   const req = new IncomingMessage(new Socket());
-  req.method = 'GET';
+  req.method = method!;
   req.url = path!;
   req.httpVersionMajor = 1;
   req.httpVersionMinor = 1;
   req.httpVersion = '1.1';
   req.headers = { host: '127.0.0.1' };
   req.rawHeaders = ['host', '127.0.0.1'];
+  for (const [name, value] of bodyHeaders) {
+    req.headers[name] = value;
+    req.rawHeaders.push(name, value);
+  }
+  // the same bytes each time: the parsers read them, none writes to them
+  if (body) req.push(body);
   req.push(null);
   server.emit('request', req, new ServerResponse(req));
 }
