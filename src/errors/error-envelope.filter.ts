@@ -47,9 +47,9 @@ import { recordFailureOnSpan } from './server-span.js';
 /**
  * Headers that described a body that will not be sent. Names here and in
  * `send` are lowercase: Fastify lowercases every name it is given, a copy per
- * call otherwise.
+ * call otherwise. Exported for the test that holds both removal paths to it.
  */
-const STALE_HEADERS = [
+export const STALE_HEADERS = [
   'content-length',
   'content-encoding',
   'content-range',
