@@ -11,6 +11,11 @@ function nestedArrays(depth: number): unknown {
   return value;
 }
 
+/** The value at `path` of `body`. */
+function valueAt(body: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce((value: unknown, key) => (value as Record<string | number, unknown>)[key], body);
+}
+
 describe('checkBody', () => {
   it('passes primitives, empty containers and bodies within every bound', () => {
     for (const body of [undefined, null, 1, 'text', true, {}, [], { a: [1, 2, 3], b: { c: { d: 'x' } } }]) {
@@ -62,6 +67,27 @@ describe('checkBody', () => {
       max: 20,
       path: [],
     });
+  });
+
+  it('points at a value that passes the bound it reports, on random JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (body) => {
+        const loose = { maxBodyDepth: 100, maxArrayLength: 1000, maxBodyNodes: 100_000 };
+        const deep = checkBody(body, { ...loose, maxBodyDepth: 3 });
+        const wide = checkBody(body, { ...loose, maxArrayLength: 2 });
+        // no violation, or one at a value that is too deep / an array that is too long
+        expect(
+          deep === undefined || (deep.path.length === 3 && typeof valueAt(body, deep.path) === 'object'),
+        ).toBe(true);
+        expect(wide === undefined || (valueAt(body, wide.path) as unknown[]).length > 2).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('throws the RangeError of a call stack run out when the bound allows a deeper body', () => {
+    const unbounded = { maxBodyDepth: 10_000_000, maxArrayLength: 10, maxBodyNodes: 10_000_000 };
+    expect(() => checkBody(nestedArrays(1_000_000), unbounded)).toThrow(RangeError);
   });
 
   it('agrees with a recursive definition on random JSON', () => {

@@ -1,7 +1,8 @@
 /**
  * The shape a request body may have before any transformer or validator
- * touches it: one iterative pass over the parsed value, so neither a deep
- * nor a wide body can overflow the stack or stall the event loop later.
+ * touches it: one pass over the parsed value, which goes no deeper than
+ * `maxBodyDepth` and counts no more than `maxBodyNodes` values, so neither a
+ * deep nor a wide body can overflow the stack or stall the event loop later.
  * Pure: no Nest, no class-validator.
  */
 import { DomainException } from '../core/domain.exception.js';
@@ -19,55 +20,71 @@ export interface BodyViolation {
   readonly path: readonly (string | number)[];
 }
 
-interface Frame {
-  readonly value: object;
-  readonly depth: number;
-  readonly parent: Frame | undefined;
-  readonly key: string | number | undefined;
+/** A bound passed, found during the walk: its path is collected from the value up to the root. */
+interface Found {
+  readonly limit: keyof BodyLimits;
+  readonly max: number;
+  readonly path: (string | number)[];
 }
 
-/** Checks `body` against `limits`; undefined when it is within all of them. */
+/**
+ * Checks `body` against `limits`; undefined when it is within all of them.
+ * A walk in the order of the values (depth first, each container's values
+ * counted before any of them is entered), recursive so that a body within
+ * the bounds costs no more than each object's list of keys: the recursion is
+ * as deep as the body, and no deeper than `maxBodyDepth`. A body nested deeper than the call stack
+ * allows (only with `maxBodyDepth` in the thousands) throws the `RangeError`
+ * the transformer would throw on it.
+ */
 export function checkBody(body: unknown, limits: BodyLimits): BodyViolation | undefined {
   if (body === null || typeof body !== 'object') return undefined;
-  const { maxBodyDepth, maxArrayLength, maxBodyNodes } = limits;
-  let nodes = 1;
-  const pending: Frame[] = [{ value: body, depth: 1, parent: undefined, key: undefined }];
-  while (pending.length > 0) {
-    const frame = pending.pop()!;
-    if (frame.depth > maxBodyDepth) return { limit: 'maxBodyDepth', max: maxBodyDepth, path: pathOf(frame) };
-    const { value } = frame;
-    if (Array.isArray(value)) {
-      if (value.length > maxArrayLength) {
-        return { limit: 'maxArrayLength', max: maxArrayLength, path: pathOf(frame) };
-      }
-      nodes += value.length;
-      if (nodes > maxBodyNodes) return { limit: 'maxBodyNodes', max: maxBodyNodes, path: [] };
-      for (let index = value.length - 1; index >= 0; index--) {
-        const item: unknown = value[index];
-        if (item !== null && typeof item === 'object') {
-          pending.push({ value: item, depth: frame.depth + 1, parent: frame, key: index });
-        }
-      }
-      continue;
-    }
-    const keys = Object.keys(value);
-    nodes += keys.length;
-    if (nodes > maxBodyNodes) return { limit: 'maxBodyNodes', max: maxBodyNodes, path: [] };
-    for (let index = keys.length - 1; index >= 0; index--) {
-      const key = keys[index]!;
-      const item: unknown = (value as Record<string, unknown>)[key];
-      if (item !== null && typeof item === 'object') {
-        pending.push({ value: item, depth: frame.depth + 1, parent: frame, key });
-      }
-    }
-  }
-  return undefined;
+  const result = visit(body, 1, 1, limits);
+  if (typeof result === 'number') return undefined;
+  return { limit: result.limit, max: result.max, path: result.path.toReversed() };
 }
 
-function pathOf(frame: Frame): (string | number)[] {
-  const path: (string | number)[] = [];
-  for (let at: Frame | undefined = frame; at?.key !== undefined; at = at.parent) path.push(at.key);
-  return path.toReversed();
+/** Walks `value` at `depth` with `nodes` counted so far: the count after it, or what it passed. */
+function visit(value: object, depth: number, nodes: number, limits: BodyLimits): number | Found {
+  if (depth > limits.maxBodyDepth) return { limit: 'maxBodyDepth', max: limits.maxBodyDepth, path: [] };
+  if (Array.isArray(value)) {
+    if (value.length > limits.maxArrayLength) {
+      return { limit: 'maxArrayLength', max: limits.maxArrayLength, path: [] };
+    }
+    nodes += value.length;
+    if (nodes > limits.maxBodyNodes) return tooManyNodes(limits);
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (item !== null && typeof item === 'object') {
+        const result = visit(item, depth + 1, nodes, limits);
+        if (typeof result !== 'number') return within(result, index);
+        nodes = result;
+      }
+    }
+    return nodes;
+  }
+  const keys = Object.keys(value);
+  nodes += keys.length;
+  if (nodes > limits.maxBodyNodes) return tooManyNodes(limits);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object') {
+      const result = visit(item, depth + 1, nodes, limits);
+      if (typeof result !== 'number') return within(result, key);
+      nodes = result;
+    }
+  }
+  return nodes;
+}
+
+function tooManyNodes(limits: BodyLimits): Found {
+  return { limit: 'maxBodyNodes', max: limits.maxBodyNodes, path: [] };
+}
+
+/** `found` inside the value at `key` of its container: the node bound has no path. */
+function within(found: Found, key: string | number): Found {
+  if (found.limit !== 'maxBodyNodes') found.path.push(key);
+  return found;
 }
 
 /**

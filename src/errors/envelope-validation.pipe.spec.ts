@@ -149,4 +149,13 @@ describe('EnvelopeValidationPipe', () => {
       ValidationFailedException,
     );
   });
+
+  it('answers a body nested past the call stack with tooComplex when its bounds allow one', async () => {
+    let deep: unknown = { n: 6 };
+    for (let level = 0; level < 1_000_000; level++) deep = { n: 6, corner: deep };
+    const unbounded = { maxBodyDepth: 10_000_000, maxArrayLength: 10, maxBodyNodes: 10_000_000 };
+    const error = await failure({ bodyLimits: unbounded }, { cells: [], corner: deep }, GridDto);
+    expect(error.issues).toMatchObject([{ path: [], constraint: 'tooComplex' }]);
+    expect(error.cause).toBeInstanceOf(RangeError);
+  });
 });
