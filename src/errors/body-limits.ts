@@ -2,7 +2,8 @@
  * The shape a request body may have before any transformer or validator
  * touches it: one pass over the parsed value, which goes no deeper than
  * `maxBodyDepth` and counts no more than `maxBodyNodes` values, so neither a
- * deep nor a wide body can overflow the stack or stall the event loop later.
+ * deep nor a wide body can overflow the stack or stall the event loop later
+ * (unless the bound on depth is in the thousands: see {@link checkBody}).
  * Pure: no Nest, no class-validator.
  */
 import { DomainException } from '../core/domain.exception.js';
@@ -32,9 +33,9 @@ interface Found {
  * A walk in the order of the values (depth first, each container's values
  * counted before any of them is entered), recursive so that a body within
  * the bounds costs no more than each object's list of keys: the recursion is
- * as deep as the body, and no deeper than `maxBodyDepth`. A body nested deeper than the call stack
- * allows (only with `maxBodyDepth` in the thousands) throws the `RangeError`
- * the transformer would throw on it.
+ * as deep as the body, and no deeper than `maxBodyDepth`. A body nested
+ * deeper than the call stack allows (only with `maxBodyDepth` in the
+ * thousands) throws the `RangeError` the transformer would throw on it.
  */
 export function checkBody(body: unknown, limits: BodyLimits): BodyViolation | undefined {
   if (body === null || typeof body !== 'object') return undefined;
