@@ -254,23 +254,34 @@ async function oursAnswers(
  * warm-up of 1 s, a process's first round still read about 6 % lower for ErrorsModule against
  * every other app than its later ones (the median over all routes of two full runs; its second
  * and third rounds agreed), which is JIT warm-up, not the steady state an app serves in.
+ *
+ * A process serves the routes one after the other, and V8 optimizes some of what a route runs
+ * anew when the process turns to it (its code had been optimized for the routes served since).
+ * Those compilations ran in the measured run and were counted into the route's answers, more
+ * for the app with more code of its own. So every measured run follows an unmeasured lead-in of
+ * the same route on the same processes: the runs measure a route served in steady state, as a
+ * process serving it among the others would.
  */
 interface Plan {
   readonly rounds: number;
   readonly instances: number;
   readonly seconds: number;
   readonly warmupSeconds: number;
+  /** An unmeasured run of the route just before each measured one (0: none). */
+  readonly leadSeconds: number;
 }
 
 function planOf(args: BenchArgs): Plan {
   return args.quick
-    ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.5 }
-    : { rounds: 9, instances: 9, seconds: 2, warmupSeconds: 3 };
+    ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.5, leadSeconds: 0 }
+    : { rounds: 9, instances: 9, seconds: 2, warmupSeconds: 3, leadSeconds: 1 };
 }
 
 function describePlan(plan: Plan): string {
   return (
-    `${plan.rounds} round(s) of ${plan.seconds} s, every app loaded at once by ${CONNECTIONS} connections ` +
+    `${plan.rounds} round(s) of ${plan.seconds} s` +
+    (plan.leadSeconds ? `, each after a lead-in of ${plan.leadSeconds} s not measured` : '') +
+    `, every app loaded at once by ${CONNECTIONS} connections ` +
     `of its own, ${plan.instances} process(es) per app visited in turn, each with ${STEADY_HEAP.join(' ')}`
   );
 }
@@ -347,6 +358,11 @@ async function measure<S extends string>(
     for (let round = 0; round < plan.rounds; round++) {
       for (const route of routes) {
         const instance = round % plan.instances;
+        if (plan.leadSeconds > 0) {
+          await Promise.all(
+            subjects.map((subject) => load(apps.get(subject)![instance]!, route, plan.leadSeconds)),
+          );
+        }
         const runs = await Promise.all(
           subjects.map((subject) => load(apps.get(subject)![instance]!, route, plan.seconds)),
         );
