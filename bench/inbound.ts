@@ -337,6 +337,9 @@ async function measure<S extends string>(
 ): Promise<{ measurements: Measurements<S>; unclean: number }> {
   const apps = new Map<S, ChildHandle[]>(subjects.map((subject) => [subject, []]));
   const all = (): ChildHandle[] => [...apps.values()].flat();
+  /** One run of `route` on every subject's process `instance`, all at once. */
+  const loadAll = (instance: number, route: Route, seconds: number): Promise<Load[]> =>
+    Promise.all(subjects.map((subject) => load(apps.get(subject)![instance]!, route, seconds)));
   let unclean = 0;
   try {
     // one process of each subject at a time: dozens booting at once on a small machine outlast a start's timeout
@@ -346,9 +349,7 @@ async function measure<S extends string>(
     await prepare(apps);
     for (const route of routes) {
       for (let instance = 0; instance < plan.instances; instance++) {
-        await Promise.all(
-          subjects.map((subject) => load(apps.get(subject)![instance]!, route, plan.warmupSeconds)),
-        );
+        await loadAll(instance, route, plan.warmupSeconds);
       }
     }
     const samples = new Map<string, { rps: number[]; cpuUs: number[] }>();
@@ -358,14 +359,8 @@ async function measure<S extends string>(
     for (let round = 0; round < plan.rounds; round++) {
       for (const route of routes) {
         const instance = round % plan.instances;
-        if (plan.leadSeconds > 0) {
-          await Promise.all(
-            subjects.map((subject) => load(apps.get(subject)![instance]!, route, plan.leadSeconds)),
-          );
-        }
-        const runs = await Promise.all(
-          subjects.map((subject) => load(apps.get(subject)![instance]!, route, plan.seconds)),
-        );
+        if (plan.leadSeconds > 0) await loadAll(instance, route, plan.leadSeconds);
+        const runs = await loadAll(instance, route, plan.seconds);
         const line: string[] = [];
         for (const [index, subject] of subjects.entries()) {
           const run = runs[index]!;
