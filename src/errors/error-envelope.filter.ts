@@ -74,6 +74,53 @@ function removeStaleHeaders(response: ResponseLike, set: Record<string, unknown>
   if (set['last-modified'] !== undefined) response.removeHeader?.('last-modified');
 }
 
+/**
+ * The key under which Fastify keeps a reply's own headers (`kReplyHeaders`),
+ * found on the first reply that has it. Reading that object for the stale
+ * headers and writing ours into it took a Fastify 500 about 4,300
+ * instructions fewer (Node 24, of 88,000) than the reply's `getHeaders`,
+ * which copies it and the raw response's headers into a new object, and four
+ * `reply.header` calls. A Fastify without it is answered as before.
+ */
+let replyHeadersKey: symbol | undefined;
+const REPLY_HEADERS = 'fastify.reply.headers';
+
+/** The headers set on a Fastify reply itself (not its raw response), unless this Fastify keeps them otherwise. */
+function ownReplyHeaders(reply: FastifyReplyLike): Record<string, unknown> | undefined {
+  const own = replyHeadersKey && (reply as unknown as Record<symbol, unknown>)[replyHeadersKey];
+  if (typeof own === 'object' && own !== null) return own as Record<string, unknown>;
+  // first reply, or one of another copy of Fastify (its own symbol)
+  replyHeadersKey = Object.getOwnPropertySymbols(reply).find((key) => key.description === REPLY_HEADERS);
+  const found = replyHeadersKey && (reply as unknown as Record<symbol, unknown>)[replyHeadersKey];
+  return typeof found === 'object' && found !== null ? (found as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Answers through a Fastify reply whose own header map is at hand: the stale
+ * headers go (from the raw response too, whose map is empty unless a handler
+ * wrote to it), ours are set as `reply.header` sets a lowercase name, and the
+ * JSON text goes through Fastify's own send (its onSend and onResponse hooks
+ * run). `reply.header`, through Nest's adapter, would lowercase each name
+ * again.
+ */
+function answerFastify(
+  reply: FastifyReplyLike,
+  own: Record<string, unknown>,
+  rendered: RenderedError,
+  json: string,
+  idKey: string,
+  requestId: string,
+): void {
+  removeStaleHeaders(reply, own);
+  const raw = reply.raw;
+  if (raw.getHeaderNames().length > 0) removeStaleHeaders(reply, raw.getHeaders());
+  own['content-type'] = rendered.contentType;
+  own['cache-control'] = 'no-store';
+  own[idKey] = requestId;
+  own['content-language'] = rendered.locale;
+  reply.code(rendered.status).send(json);
+}
+
 /** The {@link STALE_HEADERS} a response without `getHeaders` says it has. */
 function staleHeadersOf(response: ResponseLike): Record<string, true> {
   const set: Record<string, true> = {};
@@ -103,7 +150,10 @@ type ResponseLike = {
 };
 
 /** A Fastify `Reply`, as the filter sends through it. */
-type FastifyReplyLike = ResponseLike & { code(status: number): { send(payload: string): unknown } };
+type FastifyReplyLike = ResponseLike & {
+  raw: ServerResponse;
+  code(status: number): { send(payload: string): unknown };
+};
 
 /** A Fastify `Reply` (not the raw response Nest gives some contexts). */
 function isFastifyReply(response: ResponseLike): response is FastifyReplyLike {
@@ -335,11 +385,17 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
       if (!raw.writableEnded) raw.destroy();
       return;
     }
+    const type = adapter.getType?.();
+    const reply = type === 'fastify' && isFastifyReply(response) ? response : undefined;
+    const own = reply && ownReplyHeaders(reply);
+    if (own) {
+      answerFastify(reply!, own, rendered, json, headerKey(this.options.requestIdHeader), requestId);
+      return;
+    }
     // only those set: removing one that is not there costs a Fastify reply a delete on its header map;
     // one copy of the headers is read for all six (a Fastify reply's hasHeader lowercases the name and
     // asks the raw response too, about twice the time)
     removeStaleHeaders(response, response.getHeaders?.() ?? staleHeadersOf(response));
-    const type = adapter.getType?.();
     const idHeader = this.options.requestIdHeader;
     adapter.setHeader(response, 'content-type', rendered.contentType);
     adapter.setHeader(response, 'cache-control', 'no-store');
@@ -348,7 +404,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     if (type === 'express') endExpressResponse(response as ServerResponse, rendered.status, json);
     // through Fastify's own send (its onSend and onResponse hooks run), without the checks Nest's
     // `reply` makes of a body for a stream, an Error or a content type, which a JSON string passes
-    else if (type === 'fastify' && isFastifyReply(response)) response.code(rendered.status).send(json);
+    else if (reply) reply.code(rendered.status).send(json);
     else adapter.reply(response, json, rendered.status);
   }
 
