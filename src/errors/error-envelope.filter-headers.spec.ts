@@ -58,6 +58,15 @@ function answer(response: HeaderStore): void {
   filter.catch(new DomainException(AppErrors.USER_NOT_FOUND, { params: { id: '7' } }), httpHost(response));
 }
 
+/** The filter's log lines are not what these tests look at: Nest's logger is silenced for each test, then given back. */
+const installed = (Logger as unknown as { staticInstanceRef?: LoggerService }).staticInstanceRef;
+beforeEach(() => {
+  Logger.overrideLogger(false);
+});
+afterEach(() => {
+  Logger.overrideLogger(installed ?? false);
+});
+
 /** Both ways a response can tell its headers, each made with `names` set. */
 const RESPONSES: [string, (names: string[]) => HeaderStore][] = [
   ['a copy of its headers', (names) => new CopyingHeaderStore(names)],
@@ -65,14 +74,6 @@ const RESPONSES: [string, (names: string[]) => HeaderStore][] = [
 ];
 
 describe('the headers that described a body that is not sent', () => {
-  const installed = (Logger as unknown as { staticInstanceRef?: LoggerService }).staticInstanceRef;
-  beforeEach(() => {
-    Logger.overrideLogger(false);
-  });
-  afterEach(() => {
-    Logger.overrideLogger(installed ?? false);
-  });
-
   it.each(RESPONSES)('are all dropped from a response with %s, and the others kept', (_, make) => {
     // the documented list; the e2e test names the headers itself, on Express and Fastify
     const response = make([...STALE_HEADERS, 'vary', 'x-kept']);
@@ -176,14 +177,6 @@ const makeReply = (withKey: boolean) =>
   );
 
 describe('a Fastify reply', () => {
-  const installed = (Logger as unknown as { staticInstanceRef?: LoggerService }).staticInstanceRef;
-  beforeEach(() => {
-    Logger.overrideLogger(false);
-  });
-  afterEach(() => {
-    Logger.overrideLogger(installed ?? false);
-  });
-
   const adapterHost = new HttpAdapterHost();
   adapterHost.httpAdapter = fastifyAdapter as unknown as HttpAdapterHost['httpAdapter'];
   const filter = new ErrorEnvelopeFilter(resolveInboundOptions({ errors: [AppErrors] }), adapterHost);
