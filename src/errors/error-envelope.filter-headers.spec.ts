@@ -58,7 +58,7 @@ function answer(response: HeaderStore): void {
   filter.catch(new DomainException(AppErrors.USER_NOT_FOUND, { params: { id: '7' } }), httpHost(response));
 }
 
-/** The filter's log lines are not what these tests look at: Nest's logger is silenced for each test, then given back. */
+/** Nest's logger, silenced for each test (the filter's lines are not what they look at), then given back. */
 const installed = (Logger as unknown as { staticInstanceRef?: LoggerService }).staticInstanceRef;
 beforeEach(() => {
   Logger.overrideLogger(false);
@@ -190,7 +190,7 @@ describe('a Fastify reply', () => {
     ['its own header map', true],
     ['only getHeaders', false],
   ])('read through %s loses the stale headers and gets ours, replies of both kinds in turn', (_, withKey) => {
-    // replies of the other kind before and after: what the filter learnt of one does not mislead it on the next
+    // replies of the other kind around it: what the filter learnt of one must not mislead it on the next
     for (const first of [!withKey, withKey, !withKey, withKey]) {
       const reply = makeReply(first);
       answerOn(reply);

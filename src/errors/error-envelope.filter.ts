@@ -85,7 +85,7 @@ function removeStaleHeaders(response: ResponseLike, set: Record<string, unknown>
 let replyHeadersKey: symbol | undefined;
 const REPLY_HEADERS = 'fastify.reply.headers';
 
-/** The headers set on a Fastify reply itself (not its raw response), unless this Fastify keeps them otherwise. */
+/** The headers set on a Fastify reply itself (not on its raw response), if this Fastify keeps them so. */
 function ownReplyHeaders(reply: FastifyReplyLike): Record<string, unknown> | undefined {
   const own = replyHeadersKey && (reply as unknown as Record<symbol, unknown>)[replyHeadersKey];
   if (typeof own === 'object' && own !== null) return own as Record<string, unknown>;
