@@ -87,12 +87,17 @@ const REPLY_HEADERS = 'fastify.reply.headers';
 
 /** The headers set on a Fastify reply itself (not on its raw response), if this Fastify keeps them so. */
 function ownReplyHeaders(reply: FastifyReplyLike): Record<string, unknown> | undefined {
-  const own = replyHeadersKey && (reply as unknown as Record<symbol, unknown>)[replyHeadersKey];
-  if (typeof own === 'object' && own !== null) return own as Record<string, unknown>;
+  const own = headersUnder(reply, replyHeadersKey);
+  if (own) return own;
   // first reply, or one of another copy of Fastify (its own symbol)
   replyHeadersKey = Object.getOwnPropertySymbols(reply).find((key) => key.description === REPLY_HEADERS);
-  const found = replyHeadersKey && (reply as unknown as Record<symbol, unknown>)[replyHeadersKey];
-  return typeof found === 'object' && found !== null ? (found as Record<string, unknown>) : undefined;
+  return headersUnder(reply, replyHeadersKey);
+}
+
+/** The object a reply holds under `key`, if any. */
+function headersUnder(reply: FastifyReplyLike, key: symbol | undefined): Record<string, unknown> | undefined {
+  const value = key && (reply as unknown as Record<symbol, unknown>)[key];
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
 /**
@@ -388,8 +393,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     const type = adapter.getType?.();
     const reply = type === 'fastify' && isFastifyReply(response) ? response : undefined;
     const own = reply && ownReplyHeaders(reply);
-    if (own) {
-      answerFastify(reply!, own, rendered, json, headerKey(this.options.requestIdHeader), requestId);
+    if (reply && own) {
+      answerFastify(reply, own, rendered, json, headerKey(this.options.requestIdHeader), requestId);
       return;
     }
     // only those set: removing one that is not there costs a Fastify reply a delete on its header map;
