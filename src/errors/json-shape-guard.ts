@@ -21,17 +21,12 @@ const COMMA = 0x2c;
 export type JsonShapeLimits = BodyLimits;
 
 /**
- * Passes JSON bytes through unchanged; errors with the answer of
- * `maxBodyDepth`, `maxArrayLength` or `maxBodyNodes` once nesting, one
- * array's items or the values seen pass the bound. Values are counted from
- * commas and brackets, never more than there are, so whatever it refuses the
- * check of the parsed body would refuse too.
+ * Counts nesting, one array's items and the values seen as JSON bytes go by,
+ * across as many chunks as the text comes in. Values are counted from commas
+ * and brackets, never more than there are, so whatever it refuses the check
+ * of the parsed body would refuse too.
  */
-export class JsonShapeGuard extends Transform {
-  /** The bytes received, which Fastify reads to check its body limit and Content-Length. */
-  receivedEncodedLength = 0;
-  /** What went through so far: the path of a refused value is read from it. */
-  private readonly seen: Buffer[] = [];
+class ShapeCounter {
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -41,18 +36,16 @@ export class JsonShapeGuard extends Transform {
   private readonly arrays: Uint8Array;
   /** Per open level: the commas seen in it (an array's items less one). */
   private readonly commas: Uint32Array;
+  /** The bound the last {@link count} found passed. */
+  passed: keyof JsonShapeLimits = 'maxBodyDepth';
 
-  constructor(
-    private readonly limits: JsonShapeLimits,
-    private readonly validationStatus: number,
-  ) {
-    super();
+  constructor(private readonly limits: JsonShapeLimits) {
     this.arrays = new Uint8Array(limits.maxBodyDepth + 1);
     this.commas = new Uint32Array(limits.maxBodyDepth + 1);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.receivedEncodedLength += chunk.length;
+  /** The index of the byte of `chunk` at which a bound is passed ({@link passed} says which), or -1. */
+  count(chunk: Buffer): number {
     // UTF-8 continuation bytes are >= 0x80, so no byte of a multi-byte character looks like JSON syntax
     for (let index = 0; index < chunk.length; index++) {
       const byte = chunk[index]!;
@@ -63,38 +56,88 @@ export class JsonShapeGuard extends Transform {
       } else if (byte === QUOTE) {
         this.inString = true;
       } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
-        if (++this.depth > this.limits.maxBodyDepth)
-          return this.refuse('maxBodyDepth', chunk, index, callback);
-        if (++this.values > this.limits.maxBodyNodes)
-          return this.refuse('maxBodyNodes', chunk, index, callback);
+        if (++this.depth > this.limits.maxBodyDepth) return this.pass('maxBodyDepth', index);
+        if (++this.values > this.limits.maxBodyNodes) return this.pass('maxBodyNodes', index);
         this.arrays[this.depth] = byte === OPEN_ARRAY ? 1 : 0;
         this.commas[this.depth] = 0;
       } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
         if (this.depth > 0) this.depth--;
       } else if (byte === COMMA) {
-        if (++this.values > this.limits.maxBodyNodes)
-          return this.refuse('maxBodyNodes', chunk, index, callback);
+        if (++this.values > this.limits.maxBodyNodes) return this.pass('maxBodyNodes', index);
         if (this.arrays[this.depth] === 1 && ++this.commas[this.depth]! >= this.limits.maxArrayLength) {
-          return this.refuse('maxArrayLength', chunk, index, callback);
+          return this.pass('maxArrayLength', index);
         }
       }
     }
-    this.seen.push(chunk);
-    callback(null, chunk);
+    return -1;
   }
 
-  /** Fails with the answer of `limit`, at the value the byte at `index` of `chunk` belongs to. */
-  private refuse(
-    limit: keyof JsonShapeLimits,
-    chunk: Buffer,
-    index: number,
-    callback: TransformCallback,
-  ): void {
-    this.seen.push(chunk.subarray(0, index));
-    const path = limit === 'maxBodyNodes' ? [] : openPath(Buffer.concat(this.seen));
-    // a refused array is the container the item belongs to; a value too deep, the one opened at `index`
-    if (limit === 'maxArrayLength') path.pop();
-    callback(bodyLimitException({ limit, max: this.limits[limit], path }, this.validationStatus));
+  private pass(limit: keyof JsonShapeLimits, index: number): number {
+    this.passed = limit;
+    return index;
+  }
+}
+
+/** The answer for a JSON text whose prefix `prefix` passed `limit`, at the value its last byte opens. */
+function refusal(
+  limit: keyof JsonShapeLimits,
+  prefix: Buffer,
+  limits: JsonShapeLimits,
+  validationStatus: number,
+): Error {
+  const path = limit === 'maxBodyNodes' ? [] : openPath(prefix);
+  // a refused array is the container the item belongs to; a value too deep, the one opened at its end
+  if (limit === 'maxArrayLength') path.pop();
+  return bodyLimitException({ limit, max: limits[limit], path }, validationStatus);
+}
+
+/**
+ * The answer of `maxBodyDepth`, `maxArrayLength` or `maxBodyNodes` for a
+ * whole JSON text that passes one of them, or undefined. Allocates only for a
+ * refused text.
+ */
+export function checkJsonShape(
+  text: Buffer,
+  limits: JsonShapeLimits,
+  validationStatus: number,
+): Error | undefined {
+  const counter = new ShapeCounter(limits);
+  const index = counter.count(text);
+  if (index === -1) return undefined;
+  return refusal(counter.passed, text.subarray(0, index), limits, validationStatus);
+}
+
+/**
+ * Passes JSON bytes through unchanged; errors with the answer of
+ * `maxBodyDepth`, `maxArrayLength` or `maxBodyNodes` once nesting, one
+ * array's items or the values seen pass the bound (see {@link checkJsonShape}).
+ */
+export class JsonShapeGuard extends Transform {
+  /** The bytes received, which Fastify reads to check its body limit and Content-Length. */
+  receivedEncodedLength = 0;
+  /** What went through so far: the path of a refused value is read from it. */
+  private readonly seen: Buffer[] = [];
+  private readonly counter: ShapeCounter;
+
+  constructor(
+    private readonly limits: JsonShapeLimits,
+    private readonly validationStatus: number,
+  ) {
+    super();
+    this.counter = new ShapeCounter(limits);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.receivedEncodedLength += chunk.length;
+    const index = this.counter.count(chunk);
+    if (index !== -1) {
+      this.seen.push(chunk.subarray(0, index));
+      const prefix = Buffer.concat(this.seen);
+      callback(refusal(this.counter.passed, prefix, this.limits, this.validationStatus));
+      return;
+    }
+    this.seen.push(chunk);
+    callback(null, chunk);
   }
 }
 
@@ -175,24 +218,64 @@ type FastifyLike = {
 /** Methods whose body Fastify never reads: a route of only these needs no guard. */
 const BODYLESS = new Set(['GET', 'HEAD', 'TRACE']);
 
+type ParsedDone = (error: Error | null, value?: unknown) => void;
+type BodyParserRunner = (
+  this: unknown,
+  parser: unknown,
+  request: { headers: Record<string, string | string[] | undefined> },
+  body: unknown,
+  done: ParsedDone,
+) => unknown;
+/** What of Nest's Fastify adapter the guard uses: its body parsers (`useBodyParser`) run through `runBodyParser`. */
+type GuardedAdapter = {
+  getType?(): string;
+  getInstance(): unknown;
+  runBodyParser?: BodyParserRunner;
+  hasCustomBodyParser?(contentType: string): boolean;
+};
+
 /**
- * On Fastify, puts a {@link JsonShapeGuard} in front of the parser of every
- * JSON body (a `preParsing` hook). Express' parser reads at most its 100 KB
+ * On Fastify, holds every JSON body larger than {@link JSON_GUARD_MIN_BYTES}
+ * to the bounds before it is parsed. Express' parser reads at most its 100 KB
  * limit by default, and the validation pipe checks the parsed body there.
  *
- * The hook goes on each route that can take a body and on the 404 handler
- * (whose route Fastify parses a body for too), not on the whole app: a
- * `preParsing` hook anywhere costs every request of the routes it covers a
- * turn of Fastify's hook runner, and a GET body is never parsed. Routes
- * must be added after this runs (Nest adds its own, and its 404 handler,
- * during `init`, after the modules' `configure`).
+ * Where Nest's adapter parses JSON (its `useBodyParser` parsers, which the app
+ * has unless it turned `bodyParser` off), the check runs on the body Fastify
+ * has read, just before Nest's parser: no work at all for a smaller body.
+ * Otherwise a {@link JsonShapeGuard} stream goes in front of the parser of
+ * each route that can take a body and of the 404 handler (a `preParsing`
+ * hook), which costs each of their requests a turn of Fastify's hook runner;
+ * routes must then be added after this runs (Nest adds its own, and its 404
+ * handler, during `init`, after the modules' `configure`).
  */
 export function installJsonShapeGuard(
-  adapter: { getType?(): string; getInstance(): unknown } | undefined,
+  adapter: GuardedAdapter | undefined,
   limits: JsonShapeLimits,
   validationStatus: number,
 ): void {
   if (adapter?.getType?.() !== 'fastify') return;
+  const runBodyParser = adapter.runBodyParser;
+  if (typeof runBodyParser === 'function' && adapter.hasCustomBodyParser?.('application/json') === true) {
+    adapter.runBodyParser = function (this: unknown, parser, request, body, done) {
+      if (Buffer.isBuffer(body) && body.length > JSON_GUARD_MIN_BYTES) {
+        const type = request.headers['content-type'];
+        const refused =
+          isJsonContentType(typeof type === 'string' ? type : undefined) &&
+          checkJsonShape(body, limits, validationStatus);
+        if (refused) {
+          done(refused);
+          return;
+        }
+      }
+      return runBodyParser.call(this, parser, request, body, done);
+    };
+    return;
+  }
+  hookJsonRoutes(adapter.getInstance() as FastifyLike, limits, validationStatus);
+}
+
+/** Puts a {@link JsonShapeGuard} in front of the body of each route that can take one, and of the 404 handler. */
+function hookJsonRoutes(instance: FastifyLike, limits: JsonShapeLimits, validationStatus: number): void {
   const guardJsonBody: PreParsingHook = (request, _reply, payload, done) => {
     const type = request.headers['content-type'];
     if (
@@ -208,7 +291,6 @@ export function installJsonShapeGuard(
     pipeline(payload, guard, ignore);
     done(null, guard);
   };
-  const instance = adapter.getInstance() as FastifyLike;
   instance.addHook('onRoute', (route) => {
     const methods = typeof route.method === 'string' ? [route.method] : route.method;
     if (methods.every((method) => BODYLESS.has(method.toUpperCase()))) return;
@@ -239,7 +321,8 @@ function ignore(): void {}
  * Bodies up to this many bytes skip the guard: parsing one takes less than
  * the stream costs (about 0.1 ms a request), and the pipe's check of the
  * parsed body refuses it with the same answer. Fastify holds a body to its
- * declared length, so a small declared length bounds what can be parsed.
+ * declared length, so a small declared length bounds what can be parsed (the
+ * stream, which sees a body before its length is known, skips only those).
  */
 export const JSON_GUARD_MIN_BYTES = 16 * 1024;
 
