@@ -31,10 +31,10 @@ interface Validated {
 
 /**
  * What the errors of one validation were found in, kept on their list (Nest
- * hands that very list to the exception factory). The errors carry no
- * `target` unless the app asks for one; the validated object gives the DTO
- * class of every error (its stand-in constructor, for an array or a
- * primitive, is gone again before the exception factory runs).
+ * hands that very list to the exception factory), for an array or a
+ * primitive validated as a class: the validated object gives the DTO class
+ * of every error (its stand-in constructor is gone again before the
+ * exception factory runs, so the errors' targets cannot tell it).
  *
  * Not a WeakMap keyed by the errors: a young value of an entry survives
  * every scavenge while its key may be alive, so each request's validated
@@ -65,6 +65,12 @@ export class EnvelopeValidationPipe extends ValidationPipe {
   private readonly returnsValueAsGiven: boolean;
   /** The envelope's factory builds the exception, not one of the app's: it reads {@link VALIDATED}. */
   private readonly ownFactory: boolean;
+  /**
+   * The envelope's factory, class-validator, and no `validationError.target`
+   * of the app's: the errors are asked for their targets, which tell the
+   * factory what they were found in (see {@link validate}).
+   */
+  private readonly asksTargets: boolean;
   private readonly declarations: ConstraintDeclarations;
   /** {@link toValidate}'s answer for each class seen. */
   private readonly validatesClass = new WeakMap<Function, boolean>();
@@ -81,6 +87,8 @@ export class EnvelopeValidationPipe extends ValidationPipe {
     this.bodyLimits = bodyLimits;
     this.returnsValueAsGiven = !this.isTransformEnabled && !setsValidatorOptions(nestOptions);
     this.ownFactory = !nestOptions.exceptionFactory;
+    this.asksTargets =
+      this.ownFactory && !nestOptions.validatorPackage && nestOptions.validationError?.target === undefined;
     this.declarations = new ConstraintDeclarations(nestOptions.validatorPackage, this.validatorOptions);
   }
 
@@ -180,11 +188,28 @@ export class EnvelopeValidationPipe extends ValidationPipe {
     };
   }
 
-  /** Nest's validation, remembering what the top-level errors were found in. */
+  /**
+   * Nest's validation, remembering what the errors were found in. For an
+   * instance of its class, each error's target says it: class-validator sets
+   * them when asked (in Nest's fresh options of each call), and the factory
+   * reads them as it would the targets an app asks for. Only an array or a
+   * primitive, whose stand-in class is gone before the factory runs, has its
+   * list marked instead, which costs the call a promise and a closure more.
+   */
   protected override validate(
     object: object,
     validatorOptions?: ValidatorOptions,
   ): Promise<ValidationError[]> | ValidationError[] {
+    const asked = validatorOptions?.validationError;
+    if (
+      this.asksTargets &&
+      asked !== undefined &&
+      asked !== this.validatorOptions.validationError &&
+      !Object.hasOwn(object, 'constructor')
+    ) {
+      asked.target = true;
+      return super.validate(object, validatorOptions);
+    }
     const errors = super.validate(object, validatorOptions);
     // an app's own factory gets the list as Nest gives it
     if (!this.ownFactory) return errors;
