@@ -203,7 +203,9 @@ export async function resolve(specifier, context, next) {
 }`;
 
 /** Packs the library and installs the tarball into a clean consumer whose other packages are links. */
-describe('the published package', () => {
+// each test starts fresh Node processes that load the packed library (some through a resolve hook on
+// every module): seconds alone, and several times that on a machine busy with other work
+describe('the published package', { timeout: 60_000 }, () => {
   let consumer: string;
   let files: string[];
 

@@ -93,8 +93,8 @@ function refusal(
 
 /**
  * The answer of `maxBodyDepth`, `maxArrayLength` or `maxBodyNodes` for a
- * whole JSON text that passes one of them, or undefined. Allocates only for a
- * refused text.
+ * whole JSON text that passes one of them, or undefined. The count stops at
+ * the first bound passed.
  */
 export function checkJsonShape(
   text: Buffer,
