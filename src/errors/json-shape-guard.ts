@@ -194,9 +194,12 @@ function keyText(quoted: Buffer): string {
   }
 }
 
-/** True for a JSON media type (`application/json`, `application/problem+json`, with parameters). */
-export function isJsonContentType(contentType: string | undefined): boolean {
-  if (!contentType) return false;
+/**
+ * True for a JSON media type (`application/json`, `application/problem+json`,
+ * with parameters); false for a missing or repeated `Content-Type` header.
+ */
+export function isJsonContentType(contentType: string | string[] | undefined): boolean {
+  if (typeof contentType !== 'string' || contentType === '') return false;
   const semicolon = contentType.indexOf(';');
   const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   return type === 'application/json' || type.endsWith('+json');
@@ -258,9 +261,8 @@ export function installJsonShapeGuard(
   if (typeof runBodyParser === 'function' && adapter.hasCustomBodyParser?.('application/json') === true) {
     adapter.runBodyParser = function (this: unknown, parser, request, body, done) {
       if (Buffer.isBuffer(body) && body.length > JSON_GUARD_MIN_BYTES) {
-        const type = request.headers['content-type'];
         const refused =
-          isJsonContentType(typeof type === 'string' ? type : undefined) &&
+          isJsonContentType(request.headers['content-type']) &&
           checkJsonShape(body, limits, validationStatus);
         if (refused) {
           done(refused);
@@ -277,11 +279,7 @@ export function installJsonShapeGuard(
 /** Puts a {@link JsonShapeGuard} in front of the body of each route that can take one, and of the 404 handler. */
 function hookJsonRoutes(instance: FastifyLike, limits: JsonShapeLimits, validationStatus: number): void {
   const guardJsonBody: PreParsingHook = (request, _reply, payload, done) => {
-    const type = request.headers['content-type'];
-    if (
-      isSmall(request.headers['content-length']) ||
-      !isJsonContentType(typeof type === 'string' ? type : undefined)
-    ) {
+    if (isSmall(request.headers['content-length']) || !isJsonContentType(request.headers['content-type'])) {
       // no payload given: Fastify reads the request as it is, and sets nothing on it
       done(null);
       return;
