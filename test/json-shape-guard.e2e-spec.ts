@@ -47,15 +47,22 @@ const deepBody = (depth: number, bytes: number) => {
   return text + ' '.repeat(Math.max(0, bytes - text.length));
 };
 
+const ready = async (app: INestApplication) => {
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+};
+/** Fastify's routes with their hooks, one block per route. */
+const routesOf = (app: INestApplication): string =>
+  app.getHttpAdapter().getInstance().printRoutes({ includeHooks: true, commonPrefix: false });
+
 describe('the Fastify JSON shape guard, by body size', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
     @Module({ imports: [ErrorsModule.forRoot()], controllers: [UncheckedController] })
     class UncheckedModule {}
-    app = await NestFactory.create(UncheckedModule, new FastifyAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await ready(await NestFactory.create(UncheckedModule, new FastifyAdapter(), { logger: false }));
   });
   afterAll(async () => {
     await app?.close();
@@ -95,10 +102,7 @@ describe('the Fastify JSON shape guard, by body size', () => {
   });
 
   it('checks the body Nest has read, before its parser: no route gets a preParsing hook', () => {
-    const routes: string = app
-      .getHttpAdapter()
-      .getInstance()
-      .printRoutes({ includeHooks: true, commonPrefix: false });
+    const routes = routesOf(app);
     expect(routes).toContain('/unchecked (POST, GET, DELETE)');
     expect(routes).not.toContain('preParsing');
   });
@@ -129,11 +133,6 @@ class RawBodyController {
   }
 }
 
-const ready = async (app: INestApplication) => {
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
-};
 const postTo = (app: INestApplication, path: string, body: string, type = 'application/json') =>
   request(app.getHttpServer()).post(path).set('Content-Type', type).send(body);
 
@@ -215,10 +214,7 @@ describe('the Fastify JSON shape guard, by how the app parses JSON', () => {
     });
 
     it('hooks only those routes: a GET costs no turn of the preParsing runner', () => {
-      const routes: string = app
-        .getHttpAdapter()
-        .getInstance()
-        .printRoutes({ includeHooks: true, commonPrefix: false });
+      const routes = routesOf(app);
       // one block per route: its path and methods, then one line per kind of hook
       const blocks = routes.split(/\n(?=\S*\s*\/)/);
       const hooksOf = (route: string) => blocks.find((block) => block.includes(route)) ?? '';
