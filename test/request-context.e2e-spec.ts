@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { get, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorsModule } from '../src/index.js';
@@ -228,6 +229,27 @@ describe.each(ADAPTERS)('request id and logging options (%s)', (adapter) => {
     }
   });
 
+  it.each([false, true])(
+    'sends the id header lowercase, on a success and on an error (asyncContext: %s)',
+    async (asyncContext) => {
+      const app = await createTestApp(
+        adapter,
+        ErrorsModule.forRoot({ errors: [AppErrors], requestIdHeader: 'X-Correlation-Id', asyncContext }),
+      );
+      try {
+        await app.listen(0, '127.0.0.1');
+        const { port } = app.getHttpServer().address() as AddressInfo;
+        for (const path of ['/ok', '/users/3']) {
+          const names = await wireHeaderNames(port, path);
+          expect(names).toContain('x-correlation-id');
+          expect(names).not.toContain('X-Correlation-Id');
+        }
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
   it('logs 4xx at the configured level', async () => {
     const logs = new LogCapture();
     const app = await createTestApp(
@@ -243,3 +265,12 @@ describe.each(ADAPTERS)('request id and logging options (%s)', (adapter) => {
     }
   });
 });
+
+/** The header names of an answer as they came over the wire (supertest gives them lowercased). */
+async function wireHeaderNames(port: number, path: string): Promise<string[]> {
+  const res = await new Promise<IncomingMessage>((resolve, reject) =>
+    get({ host: '127.0.0.1', port, path }, resolve).once('error', reject),
+  );
+  res.resume();
+  return res.rawHeaders.filter((_, index) => index % 2 === 0);
+}

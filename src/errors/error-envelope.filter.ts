@@ -401,10 +401,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter, OnModuleInit, OnMod
     // one copy of the headers is read for all six (a Fastify reply's hasHeader lowercases the name and
     // asks the raw response too, about twice the time)
     removeStaleHeaders(response, response.getHeaders?.() ?? staleHeadersOf(response));
-    const idHeader = this.options.requestIdHeader;
     adapter.setHeader(response, 'content-type', rendered.contentType);
     adapter.setHeader(response, 'cache-control', 'no-store');
-    adapter.setHeader(response, type === 'fastify' ? headerKey(idHeader) : idHeader, requestId);
+    adapter.setHeader(response, headerKey(this.options.requestIdHeader), requestId);
     adapter.setHeader(response, 'content-language', rendered.locale);
     if (type === 'express') endExpressResponse(response as ServerResponse, rendered.status, json);
     // through Fastify's own send (its onSend and onResponse hooks run), without the checks Nest's

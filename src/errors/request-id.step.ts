@@ -49,8 +49,11 @@ export function installRequestIdStep(
     if (!options.asyncContext && !deadlines) {
       // the defaults (no store to enter, no deadline): the context and its header, and no closure per request
       const { requestIdHeader, trustRequestId } = options;
+      // sent lowercase, as Fastify sends every header: Node keys its header map by the lowercase name, and
+      // a name with capitals is lowercased afresh on every call, a new string V8 looks up in its string table
+      const key = headerKey(requestIdHeader);
       app.handle = function (this: unknown, req, res, callback) {
-        res.setHeader(requestIdHeader, requestContext(req, requestIdHeader, trustRequestId).requestId);
+        res.setHeader(key, requestContext(req, requestIdHeader, trustRequestId).requestId);
         if (EXPRESS_FIELDS_FIRST) giveExpressFields(req, res);
         handle.call(this, req, res, callback);
       };
@@ -120,14 +123,16 @@ export function enterRequest<R>(
   deadlines?: RequestDeadlines,
 ): void {
   const context = requestContext(request, options.requestIdHeader, options.trustRequestId);
-  echo(response, options.requestIdHeader, context.requestId);
+  echo(response, headerKey(options.requestIdHeader), context.requestId);
   deadlines?.track(context, request, response);
   if (options.asyncContext) runInRequestContext(context, next);
   else next();
 }
 
-/** How a Node response (Express, a Nest middleware) and a Fastify reply take a header. */
+/**
+ * How a Node response (Express, a Nest middleware) and a Fastify reply take
+ * the header, whose name they are given as {@link headerKey} makes it.
+ */
 export const SET_HEADER = (response: ServerResponse, name: string, value: string): unknown =>
   response.setHeader(name, value);
-/** Fastify lowercases every name it is given (the header it sends is lowercase either way): this one is already. */
-const REPLY_HEADER = (reply: ReplyLike, name: string, value: string) => reply.header(headerKey(name), value);
+const REPLY_HEADER = (reply: ReplyLike, name: string, value: string) => reply.header(name, value);
