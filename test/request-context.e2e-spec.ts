@@ -271,6 +271,7 @@ async function wireHeaderNames(port: number, path: string): Promise<string[]> {
   const res = await new Promise<IncomingMessage>((resolve, reject) =>
     get({ host: '127.0.0.1', port, path }, resolve).once('error', reject),
   );
-  res.resume();
+  // read to its end, so that closing the app finds no answer still on its way
+  await new Promise((resolve) => res.resume().once('end', resolve));
   return res.rawHeaders.filter((_, index) => index % 2 === 0);
 }
