@@ -278,12 +278,15 @@ interface Plan {
   readonly warmupSeconds: number;
   /** An unmeasured run of the route just before each measured one (0: none). */
   readonly leadSeconds: number;
+  /** The whole measurement this many times, each with new processes (`--repeat`): the rounds of all pool. */
+  readonly passes: number;
 }
 
 function planOf(args: BenchArgs): Plan {
+  const passes = args.repeat;
   return args.quick
-    ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.5, leadSeconds: 0 }
-    : { rounds: 9, instances: 9, seconds: 2, warmupSeconds: 3, leadSeconds: 1 };
+    ? { rounds: 1, instances: 1, seconds: 1, warmupSeconds: 0.5, leadSeconds: 0, passes }
+    : { rounds: 9, instances: 9, seconds: 2, warmupSeconds: 3, leadSeconds: 1, passes };
 }
 
 function describePlan(plan: Plan): string {
@@ -291,7 +294,8 @@ function describePlan(plan: Plan): string {
     `${plan.rounds} round(s) of ${plan.seconds} s` +
     (plan.leadSeconds ? `, each after a lead-in of ${plan.leadSeconds} s not measured` : '') +
     `, every app loaded at once by ${CONNECTIONS} connections ` +
-    `of its own, ${plan.instances} process(es) per app visited in turn, each with ${STEADY_HEAP.join(' ')}`
+    `of its own, ${plan.instances} process(es) per app visited in turn, each with ${STEADY_HEAP.join(' ')}` +
+    (plan.passes > 1 ? `; all of it ${plan.passes} times with new processes, the rounds pooled` : '')
   );
 }
 
@@ -346,7 +350,9 @@ class Measurements<S extends string> {
 
 /**
  * Runs every route against every app: `start` starts one process of a subject;
- * `prepare` readies the processes before the runs.
+ * `prepare` readies the processes before the runs. With `plan.passes` above 1
+ * all of it runs again with new processes, and each pass's rounds join the
+ * others': a ratio is still taken within each round, then the median of all.
  */
 async function measure<S extends string>(
   subjects: readonly S[],
@@ -356,6 +362,28 @@ async function measure<S extends string>(
   label: string,
   prepare: (apps: ReadonlyMap<S, readonly ChildHandle[]>) => Promise<void> = async () => {},
 ): Promise<{ measurements: Measurements<S>; unclean: number }> {
+  const samples = new Map<string, { rps: number[]; cpuUs: number[] }>();
+  for (const route of routes) {
+    for (const subject of subjects) samples.set(`${route.name}/${subject}`, { rps: [], cpuUs: [] });
+  }
+  let unclean = 0;
+  for (let pass = 0; pass < plan.passes; pass++) {
+    const passLabel = plan.passes > 1 ? `${label} pass ${pass + 1}/${plan.passes}` : label;
+    unclean += await measurePass(subjects, start, routes, plan, passLabel, prepare, samples);
+  }
+  return { measurements: new Measurements<S>(samples), unclean };
+}
+
+/** One pass of {@link measure}: new processes, warmed, every round; adds each run to `samples`. */
+async function measurePass<S extends string>(
+  subjects: readonly S[],
+  start: (subject: S) => Promise<ChildHandle>,
+  routes: readonly Route[],
+  plan: Plan,
+  label: string,
+  prepare: (apps: ReadonlyMap<S, readonly ChildHandle[]>) => Promise<void>,
+  samples: ReadonlyMap<string, { rps: number[]; cpuUs: number[] }>,
+): Promise<number> {
   const apps = new Map<S, ChildHandle[]>(subjects.map((subject) => [subject, []]));
   const all = (): ChildHandle[] => [...apps.values()].flat();
   /** One run of `route` on every subject's process `instance`, all at once. */
@@ -372,10 +400,6 @@ async function measure<S extends string>(
       for (let instance = 0; instance < plan.instances; instance++) {
         await loadAll(instance, route, plan.warmupSeconds);
       }
-    }
-    const samples = new Map<string, { rps: number[]; cpuUs: number[] }>();
-    for (const route of routes) {
-      for (const subject of subjects) samples.set(`${route.name}/${subject}`, { rps: [], cpuUs: [] });
     }
     for (let round = 0; round < plan.rounds; round++) {
       for (const route of routes) {
@@ -396,7 +420,7 @@ async function measure<S extends string>(
         );
       }
     }
-    return { measurements: new Measurements<S>(samples), unclean };
+    return unclean;
   } finally {
     await Promise.all(all().map((app) => app.stop()));
   }

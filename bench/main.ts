@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only=inbound,instructions,outbound,faults,memory,hostile,bomb]`:
- * nestjs-faultline next to its peers, progress on stderr, tables on stdout.
+ * `npm run bench [-- --quick] [-- --only=inbound,instructions,outbound,faults,memory,hostile,bomb]`
+ * `[-- --repeat=N]`: nestjs-faultline next to its peers, progress on stderr, tables on stdout.
  */
 import { Logger } from '@nestjs/common';
 import { runBomb } from './bomb.js';

@@ -23,22 +23,33 @@ export type Section = (typeof SECTIONS)[number];
 export interface BenchArgs {
   readonly quick: boolean;
   readonly only: ReadonlySet<Section>;
+  /** How many times the inbound tables measure every app anew, with new processes; their rounds pool. */
+  readonly repeat: number;
 }
+
+const MAX_REPEAT = 10;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let only = new Set<Section>(SECTIONS);
+  let repeat = 1;
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
-    else if (arg.startsWith('--only=')) {
+    else if (arg.startsWith('--repeat=')) {
+      repeat = Number(arg.slice('--repeat='.length));
+      if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT)
+        throw new Error(
+          `--repeat: a whole number from 1 to ${MAX_REPEAT}, not ${arg.slice('--repeat='.length)}`,
+        );
+    } else if (arg.startsWith('--only=')) {
       const names = arg.slice('--only='.length).split(',').filter(Boolean);
       const unknown = names.filter((name) => !SECTIONS.includes(name as Section));
       if (unknown.length)
         throw new Error(`--only: unknown section(s) ${unknown.join(', ')} (${SECTIONS.join(', ')})`);
       only = new Set(names as Section[]);
-    } else throw new Error(`Unknown argument ${arg} (use --quick, --only=${SECTIONS.join(',')})`);
+    } else throw new Error(`Unknown argument ${arg} (use --quick, --only=${SECTIONS.join(',')}, --repeat=N)`);
   }
-  return { quick, only };
+  return { quick, only, repeat };
 }
 
 const started = performance.now();
