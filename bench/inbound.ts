@@ -369,21 +369,24 @@ async function measure<S extends string>(
   let unclean = 0;
   for (let pass = 0; pass < plan.passes; pass++) {
     const passLabel = plan.passes > 1 ? `${label} pass ${pass + 1}/${plan.passes}` : label;
-    unclean += await measurePass(subjects, start, routes, plan, passLabel, prepare, samples);
+    unclean += await measurePass({ subjects, start, routes, plan, label: passLabel, prepare }, samples);
   }
   return { measurements: new Measurements<S>(samples), unclean };
 }
 
 /** One pass of {@link measure}: new processes, warmed, every round; adds each run to `samples`. */
 async function measurePass<S extends string>(
-  subjects: readonly S[],
-  start: (subject: S) => Promise<ChildHandle>,
-  routes: readonly Route[],
-  plan: Plan,
-  label: string,
-  prepare: (apps: ReadonlyMap<S, readonly ChildHandle[]>) => Promise<void>,
+  pass: {
+    readonly subjects: readonly S[];
+    readonly start: (subject: S) => Promise<ChildHandle>;
+    readonly routes: readonly Route[];
+    readonly plan: Plan;
+    readonly label: string;
+    readonly prepare: (apps: ReadonlyMap<S, readonly ChildHandle[]>) => Promise<void>;
+  },
   samples: ReadonlyMap<string, { rps: number[]; cpuUs: number[] }>,
 ): Promise<number> {
+  const { subjects, start, routes, plan, label, prepare } = pass;
   const apps = new Map<S, ChildHandle[]>(subjects.map((subject) => [subject, []]));
   const all = (): ChildHandle[] => [...apps.values()].flat();
   /** One run of `route` on every subject's process `instance`, all at once. */
